@@ -1,0 +1,269 @@
+//! Output formats: the printer modules (`json`, `jsonfm`, `xml`, `xmlfm`, `none`) and
+//! the HTML wrapper of the `…fm` variants.
+
+pub mod json;
+pub mod xml;
+
+use crate::api::error::ApiError;
+use crate::api::message::html_escape;
+use crate::api::params::{self, ParamDef, ValidateCx};
+use crate::api::request::RawRequest;
+use crate::api::{Cx, Group, ModuleDef};
+
+static JSON_PARAMS: &[ParamDef] = &[
+    ParamDef::string("callback").help(
+        "Wrap the output in a call to this JavaScript function (JSONP). Such requests run as \
+         an anonymous user.",
+    ),
+    ParamDef::boolean("utf8")
+        .help("Print non-ASCII characters as they are instead of \\u escapes (formatversion=1)."),
+    ParamDef::boolean("ascii")
+        .help("Escape every non-ASCII character as \\uXXXX (formatversion=2)."),
+    ParamDef::enumeration("formatversion", &["1", "2", "latest"])
+        .default("1")
+        .help("Output shape: 1 is the historical one, 2 the modern one, latest the newest."),
+];
+
+static JSONFM_PARAMS: &[ParamDef] = &[
+    ParamDef::boolean("wrappedhtml")
+        .help("Return the pretty HTML and its modules inside a JSON object."),
+    ParamDef::string("callback").help("Wrap the output in a call to this JavaScript function."),
+    ParamDef::boolean("utf8").help("Print non-ASCII characters as they are (formatversion=1)."),
+    ParamDef::boolean("ascii").help("Escape every non-ASCII character (formatversion=2)."),
+    ParamDef::enumeration("formatversion", &["1", "2", "latest"])
+        .default("1")
+        .help("Output shape: 1, 2 or latest."),
+];
+
+static XML_PARAMS: &[ParamDef] = &[
+    ParamDef::string("xslt")
+        .help("A page in the MediaWiki namespace ending in .xsl to use as stylesheet."),
+    ParamDef::boolean("includexmlnamespace").help("Add an XML namespace to the root element."),
+];
+
+static XMLFM_PARAMS: &[ParamDef] = &[
+    ParamDef::boolean("wrappedhtml")
+        .help("Return the pretty HTML and its modules inside a JSON object."),
+    ParamDef::string("xslt").help("A stylesheet page in the MediaWiki namespace."),
+    ParamDef::boolean("includexmlnamespace").help("Add an XML namespace to the root element."),
+];
+
+const fn printer(name: &'static str, class: &'static str, summary: &'static str) -> ModuleDef {
+    let mut m = ModuleDef::new(name, Group::Format, class);
+    m.read_rights = false;
+    m.summary = summary;
+    m
+}
+
+pub static JSON: ModuleDef = ModuleDef {
+    params: JSON_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=json",
+        "Print the result of a query as JSON.",
+    )],
+    ..printer("json", "ApiFormatJson", "Print the result as JSON.")
+};
+pub static JSONFM: ModuleDef = ModuleDef {
+    params: JSONFM_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=jsonfm",
+        "Print the result of a query as pretty JSON in HTML.",
+    )],
+    ..printer(
+        "jsonfm",
+        "ApiFormatJson",
+        "Print the result as JSON, pretty-printed in HTML.",
+    )
+};
+pub static XML: ModuleDef = ModuleDef {
+    params: XML_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=xml",
+        "Print the result of a query as XML.",
+    )],
+    ..printer("xml", "ApiFormatXml", "Print the result as XML.")
+};
+pub static XMLFM: ModuleDef = ModuleDef {
+    params: XMLFM_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=xmlfm",
+        "Print the result of a query as pretty XML in HTML.",
+    )],
+    ..printer(
+        "xmlfm",
+        "ApiFormatXml",
+        "Print the result as XML, pretty-printed in HTML.",
+    )
+};
+pub static NONE: ModuleDef = ModuleDef {
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=none",
+        "Run a query and print nothing.",
+    )],
+    ..printer("none", "ApiFormatNone", "Print nothing.")
+};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printer {
+    Json,
+    JsonFm,
+    Xml,
+    XmlFm,
+    None,
+}
+
+/// Validated printer options.
+#[derive(Debug, Clone, Default)]
+pub struct PrinterOpts {
+    pub fv2: bool,
+    pub utf8: bool,
+    pub ascii: bool,
+    pub callback: Option<String>,
+}
+
+pub struct Printed {
+    pub content_type: String,
+    pub filename: &'static str,
+    pub body: String,
+}
+
+pub fn printer_for(name: &str) -> Option<Printer> {
+    Some(match name {
+        "json" => Printer::Json,
+        "jsonfm" => Printer::JsonFm,
+        "xml" => Printer::Xml,
+        "xmlfm" => Printer::XmlFm,
+        "none" => Printer::None,
+        _ => return None,
+    })
+}
+
+impl Printer {
+    fn def(self) -> &'static ModuleDef {
+        match self {
+            Printer::Json => &JSON,
+            Printer::JsonFm => &JSONFM,
+            Printer::Xml => &XML,
+            Printer::XmlFm => &XMLFM,
+            Printer::None => &NONE,
+        }
+    }
+
+    pub fn is_html(self) -> bool {
+        matches!(self, Printer::JsonFm | Printer::XmlFm)
+    }
+
+    fn is_json(self) -> bool {
+        matches!(self, Printer::Json | Printer::JsonFm)
+    }
+
+    /// A peek at `formatversion` before the module runs (modules shape some output
+    /// by it, as MediaWiki's do).
+    pub fn fv2_requested(self, req: &RawRequest) -> bool {
+        self.is_json() && matches!(req.peek("formatversion"), Some("2") | Some("latest"))
+    }
+
+    /// Marks the printer's own parameters as used.
+    pub fn mark_params_used(self, req: &RawRequest) {
+        for p in self.def().params {
+            req.mark_used(p.name);
+        }
+    }
+
+    /// Validates the printer's parameters; on failure returns the module to warn
+    /// and the error.
+    pub fn options(self, cx: &Cx<'_>) -> Result<PrinterOpts, (String, ApiError)> {
+        let dynamic = |_: &params::PType| Vec::new();
+        let vcx = ValidateCx {
+            raw: cx.req,
+            prefix: "",
+            high_limits: false,
+            dynamic: &dynamic,
+        };
+        let mut warnings = Vec::new();
+        let p = params::validate(self.def().params, &vcx, &mut warnings)
+            .map_err(|e| (self.def().name.to_string(), e.in_module(self.def().name)))?;
+        Ok(PrinterOpts {
+            fv2: matches!(p.str("formatversion"), Some("2") | Some("latest")),
+            utf8: p.flag("utf8"),
+            ascii: p.flag("ascii"),
+            callback: p.str("callback").map(sanitize_callback),
+        })
+    }
+
+    pub fn print(self, cx: &Cx<'_>, opts: &PrinterOpts, status: u16) -> Printed {
+        match self {
+            Printer::Json | Printer::JsonFm => {
+                let jopts = json::JsonOpts {
+                    fv2: opts.fv2,
+                    ascii: if opts.fv2 { opts.ascii } else { !opts.utf8 },
+                    pretty: self == Printer::JsonFm,
+                };
+                let text = json::to_string(&cx.result, jopts);
+                if self == Printer::JsonFm {
+                    return html_page(cx, "json", &text, status);
+                }
+                match &opts.callback {
+                    Some(cb) => Printed {
+                        content_type: "text/javascript; charset=utf-8".into(),
+                        filename: "api-result.js",
+                        body: format!("/**/{cb}({text})"),
+                    },
+                    None => Printed {
+                        content_type: "application/json; charset=utf-8".into(),
+                        filename: "api-result.json",
+                        body: text,
+                    },
+                }
+            }
+            Printer::Xml => Printed {
+                content_type: "text/xml; charset=utf-8".into(),
+                filename: "api-result.xml",
+                body: xml::to_string(&cx.result),
+            },
+            Printer::XmlFm => {
+                let text = pretty_xml(&xml::to_string(&cx.result));
+                html_page(cx, "xml", &text, status)
+            }
+            Printer::None => Printed {
+                content_type: "text/plain; charset=utf-8".into(),
+                filename: "api-result.txt",
+                body: String::new(),
+            },
+        }
+    }
+}
+
+/// JSONP callback names keep only `[]`, `.`, `'`, `"`, `_` and alphanumerics.
+fn sanitize_callback(cb: &str) -> String {
+    cb.chars()
+        .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '[' | ']' | '.' | '\'' | '"' | '_'))
+        .collect()
+}
+
+/// Breaks XML between elements so the HTML view is readable.
+fn pretty_xml(s: &str) -> String {
+    s.replace("><", ">\n<")
+}
+
+fn html_page(cx: &Cx<'_>, base: &str, payload: &str, status: u16) -> Printed {
+    let site = html_escape(&cx.app.config.sitename);
+    let status_note = if status != 200 {
+        format!("<p>This response would be returned with HTTP status {status}.</p>\n")
+    } else {
+        String::new()
+    };
+    let body = format!(
+        "<!DOCTYPE html>\n<html lang=\"en\" dir=\"ltr\">\n<head>\n<meta charset=\"UTF-8\"/>\n\
+         <title>MediaWiki API result - {site}</title>\n</head>\n<body>\n\
+         <div class=\"api-pretty-header\"><p>You are looking at the HTML form of the {base} \
+         format, meant for reading in a browser. Programs should ask for <kbd>format={base}</kbd>.</p>\n\
+         {status_note}</div>\n<pre class=\"api-pretty-content\">{}</pre>\n</body>\n</html>\n",
+        html_escape(payload)
+    );
+    Printed {
+        content_type: "text/html; charset=utf-8".into(),
+        filename: "api-result.html",
+        body,
+    }
+}

@@ -1,0 +1,81 @@
+//! `App`: everything a request needs that lives as long as the server — config,
+//! storage, the title codec and the permission table. Passed by reference; there
+//! are no globals.
+
+use std::collections::HashSet;
+use std::sync::Arc;
+
+use anyhow::Result;
+
+use crate::api::request::RawRequest;
+use crate::auth::rights::GroupPermissions;
+use crate::auth::User;
+use crate::config::Config;
+use crate::storage::Store;
+use crate::wiki::namespace::Namespaces;
+use crate::wiki::title::TitleCodec;
+
+pub struct App {
+    pub config: Config,
+    pub store: Arc<dyn Store>,
+    pub namespaces: Namespaces,
+    pub titles: TitleCodec,
+    pub perms: GroupPermissions,
+    /// This machine's name, for `servedby` and maxlag's `host`.
+    pub hostname: String,
+}
+
+impl App {
+    pub fn new(config: Config, store: Arc<dyn Store>) -> Result<App> {
+        let namespaces = Namespaces::english(&config.meta_namespace());
+        let mut r = store.read()?;
+        let iw = r.interwikis()?;
+        drop(r);
+        let prefixes: HashSet<String> = iw.iter().map(|i| i.prefix.to_lowercase()).collect();
+        let mut titles = TitleCodec::new(namespaces.clone(), prefixes);
+        titles.local_interwikis = iw
+            .iter()
+            .filter(|i| i.local && i.url.contains(&config.server) && !config.server.is_empty())
+            .map(|i| i.prefix.to_lowercase())
+            .collect();
+        let perms = GroupPermissions::new(&config.group_permissions);
+        let hostname = std::fs::read_to_string("/etc/hostname")
+            .map(|s| s.trim().to_string())
+            .unwrap_or_else(|_| "localhost".into());
+        Ok(App {
+            config,
+            store,
+            namespaces,
+            titles,
+            perms,
+            hostname,
+        })
+    }
+
+    /// `$wgServer`, or the request's own scheme and host when not configured.
+    pub fn server_for(&self, req: &RawRequest) -> String {
+        if !self.config.server.is_empty() {
+            return self.config.server.trim_end_matches('/').to_string();
+        }
+        let host = req.host.as_deref().unwrap_or(&self.config.listen);
+        format!("{}://{}", req.scheme, host)
+    }
+
+    /// The user a request runs as.
+    pub fn user_for(&self, req: &RawRequest, anonymous_only: bool) -> User {
+        let _ = anonymous_only;
+        User::anonymous(&req.ip, &self.perms)
+    }
+
+    /// Checks a token of `token_type` for this request's session.
+    pub fn check_token(
+        &self,
+        _req: &RawRequest,
+        user: &User,
+        _token_type: &str,
+        token: &str,
+    ) -> bool {
+        // Anonymous users share the constant token `+\`.
+        user.is_anon() && token == "+\\"
+    }
+}

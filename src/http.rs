@@ -1,0 +1,230 @@
+//! The only file that knows axum: HTTP in, [`RawRequest`] → [`api::execute`] →
+//! HTTP out. No API logic lives here.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method as HttpMethod, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::any;
+use axum::Router;
+use http_body_util::BodyExt;
+
+use crate::api::request::{Method, RawRequest};
+use crate::api::{self, ApiResponse};
+use crate::app::App;
+
+/// The router for one wiki.
+pub fn router(app: Arc<App>) -> Router {
+    let script = app.config.script_path.trim_end_matches('/').to_string();
+    Router::new()
+        .route(&format!("{script}/api.php"), any(api_handler))
+        .route(&format!("{script}/index.php"), any(page_view))
+        .route("/wiki/{*title}", any(page_view))
+        .layer(DefaultBodyLimit::disable())
+        .with_state(app)
+}
+
+async fn api_handler(
+    State(app): State<Arc<App>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    request: Request,
+) -> Response {
+    let (parts, body) = request.into_parts();
+    let limit = app.config.max_body_bytes;
+    let body = match read_limited(body, limit).await {
+        Ok(b) => b,
+        Err(BodyError::TooLarge) => return too_large(limit),
+        Err(BodyError::Broken) => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "The request body could not be read.\n",
+            )
+                .into_response()
+        }
+    };
+    let method = match parts.method {
+        HttpMethod::GET => Method::Get,
+        HttpMethod::HEAD => Method::Head,
+        HttpMethod::POST => Method::Post,
+        HttpMethod::OPTIONS => Method::Options,
+        _ => Method::Other,
+    };
+    let mut raw = RawRequest::new(method);
+    raw.ip = peer.ip().to_string();
+    raw.host = parts
+        .headers
+        .get("host")
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_string);
+    copy_headers(&parts.headers, &mut raw);
+    if let Some(q) = parts.uri.query() {
+        raw.add_urlencoded(q.as_bytes(), true);
+    }
+    if method == Method::Post {
+        let content_type = parts
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        if content_type.is_empty() {
+            raw.post_without_content_type = !body.is_empty();
+        } else if content_type
+            .to_ascii_lowercase()
+            .starts_with("application/x-www-form-urlencoded")
+        {
+            raw.add_urlencoded(&body, false);
+        } else if content_type
+            .to_ascii_lowercase()
+            .starts_with("multipart/form-data")
+        {
+            if let Err(e) = add_multipart(&mut raw, content_type, body.clone()).await {
+                tracing::debug!(error = %e, "unreadable multipart body");
+            }
+        }
+    }
+    let head = method == Method::Head;
+    let app2 = app.clone();
+    let result = tokio::task::spawn_blocking(move || api::execute(&app2, &raw)).await;
+    match result {
+        Ok(resp) => to_response(resp, head),
+        Err(e) => {
+            tracing::error!(error = %e, "api task failed");
+            internal_error()
+        }
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Broken,
+}
+
+async fn read_limited(body: Body, limit: usize) -> Result<Bytes, BodyError> {
+    let limited = http_body_util::Limited::new(body, limit);
+    match limited.collect().await {
+        Ok(c) => Ok(c.to_bytes()),
+        Err(e) => {
+            if e.downcast_ref::<http_body_util::LengthLimitError>()
+                .is_some()
+            {
+                Err(BodyError::TooLarge)
+            } else {
+                Err(BodyError::Broken)
+            }
+        }
+    }
+}
+
+fn copy_headers(headers: &HeaderMap, raw: &mut RawRequest) {
+    for (name, value) in headers {
+        let v = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        let key = name.as_str().to_ascii_lowercase();
+        if key == "cookie" {
+            for pair in v.split(';') {
+                if let Some((k, val)) = pair.trim().split_once('=') {
+                    raw.cookies
+                        .insert(k.trim().to_string(), val.trim().to_string());
+                }
+            }
+        }
+        raw.headers
+            .entry(key)
+            .and_modify(|e| {
+                e.push_str(", ");
+                e.push_str(&v);
+            })
+            .or_insert(v);
+    }
+}
+
+async fn add_multipart(
+    raw: &mut RawRequest,
+    content_type: &str,
+    body: Bytes,
+) -> Result<(), multer::Error> {
+    let boundary = multer::parse_boundary(content_type)?;
+    let stream = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(body) });
+    let mut mp = multer::Multipart::new(stream, boundary);
+    while let Some(field) = mp.next_field().await? {
+        let name = field.name().unwrap_or("").to_string();
+        let filename = field.file_name().map(str::to_string);
+        let ctype = field.content_type().map(|m| m.to_string());
+        let data = field.bytes().await?;
+        match filename {
+            Some(f) => {
+                raw.uploads.insert(
+                    name,
+                    crate::api::request::Upload {
+                        filename: f,
+                        content_type: ctype,
+                        data: data.to_vec(),
+                    },
+                );
+            }
+            None => raw.add_bytes(name.as_bytes(), data.to_vec(), false),
+        }
+    }
+    Ok(())
+}
+
+fn to_response(resp: ApiResponse, head: bool) -> Response {
+    let status = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::OK);
+    let body = if head { Vec::new() } else { resp.body };
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = status;
+    let h = r.headers_mut();
+    if let Ok(v) = HeaderValue::from_str(&resp.content_type) {
+        h.insert("content-type", v);
+    }
+    for (k, v) in resp.headers {
+        let Ok(name) = axum::http::HeaderName::from_bytes(k.as_bytes()) else {
+            continue;
+        };
+        let Ok(value) = HeaderValue::from_str(&v) else {
+            continue;
+        };
+        h.append(name, value);
+    }
+    r
+}
+
+fn too_large(limit: usize) -> Response {
+    let body = format!(
+        "{{\"error\":{{\"code\":\"toolarge\",\"info\":\"The request body is larger than the limit of {limit} bytes.\"}}}}"
+    );
+    let mut r = Response::new(Body::from(body));
+    *r.status_mut() = StatusCode::PAYLOAD_TOO_LARGE;
+    r.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    r.headers_mut()
+        .insert("mediawiki-api-error", HeaderValue::from_static("toolarge"));
+    r
+}
+
+fn internal_error() -> Response {
+    (
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "Internal error; see the server log.\n",
+    )
+        .into_response()
+}
+
+/// `/wiki/<title>` and `index.php`: page views arrive with the pages work; until
+/// then these paths answer plainly that there is no page view here.
+async fn page_view() -> Response {
+    let mut r = Response::new(Body::from(
+        "<!DOCTYPE html>\n<html><head><title>Not found</title></head>\
+         <body><p>Page views are not served yet; use api.php.</p></body></html>\n",
+    ));
+    *r.status_mut() = StatusCode::NOT_FOUND;
+    r.headers_mut().insert(
+        "content-type",
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    r
+}

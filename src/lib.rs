@@ -1,0 +1,124 @@
+//! wikid: a wiki server that speaks MediaWiki's Action API.
+//!
+//! Start at [`serve`]; one request flows `http` → `api::execute` → a module in
+//! `api/` → `wiki` and `storage`. See ARCHITECTURE.md.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod http;
+pub mod storage;
+pub mod util;
+pub mod wiki;
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use anyhow::{Context, Result};
+
+use crate::app::App;
+use crate::config::Config;
+
+/// Opens storage, creates the first administrator on an empty database, and builds
+/// the application. Returns the admin password when one was generated.
+pub fn open_app(config: Config) -> Result<(App, Option<(String, String)>)> {
+    let store = storage::open(&config)?;
+    let created = ensure_admin(&config, store.as_ref())?;
+    let app = App::new(config, store)?;
+    Ok((app, created))
+}
+
+/// On an empty user table, creates the configured administrator (sysop,
+/// bureaucrat). Returns (name, password) when it did.
+fn ensure_admin(config: &Config, store: &dyn storage::Store) -> Result<Option<(String, String)>> {
+    let mut w = store.write()?;
+    if w.user_count()? > 0 {
+        return Ok(None);
+    }
+    let password = config
+        .admin_password
+        .clone()
+        .unwrap_or_else(|| auth::password::generate(20));
+    let hash = auth::password::hash(&password)?;
+    let now = util::time::to_mw(&util::time::now());
+    let id = w.create_user(&config.admin_user, &hash, &now)?;
+    w.set_user_groups(id, &["bureaucrat".to_string(), "sysop".to_string()])?;
+    w.commit()?;
+    Ok(Some((config.admin_user.clone(), password)))
+}
+
+/// A server bound to an address, ready to run.
+pub struct Server {
+    pub addr: SocketAddr,
+    listener: tokio::net::TcpListener,
+    app: Arc<App>,
+}
+
+impl Server {
+    pub async fn bind(app: App) -> Result<Server> {
+        let listener = tokio::net::TcpListener::bind(&app.config.listen)
+            .await
+            .with_context(|| format!("binding {}", app.config.listen))?;
+        let addr = listener.local_addr()?;
+        Ok(Server {
+            addr,
+            listener,
+            app: Arc::new(app),
+        })
+    }
+
+    pub fn api_url(&self) -> String {
+        if self.app.config.server.is_empty() {
+            format!(
+                "http://{}{}/api.php",
+                self.addr, self.app.config.script_path
+            )
+        } else {
+            format!(
+                "{}{}/api.php",
+                self.app.config.server, self.app.config.script_path
+            )
+        }
+    }
+
+    /// Serves until `shutdown` resolves, then finishes in-flight requests.
+    pub async fn run(
+        self,
+        shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+    ) -> Result<()> {
+        use axum::serve::ListenerExt;
+        let listener = self.listener.tap_io(|tcp| {
+            let _ = tcp.set_nodelay(true);
+        });
+        let router = http::router(self.app.clone());
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(shutdown)
+        .await?;
+        Ok(())
+    }
+}
+
+/// Resolves on SIGINT or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut s) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
+            s.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = term => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,0 +1,361 @@
+//! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
+//! as SQLite requires) and a small pool of readers.
+
+use std::path::Path;
+use std::sync::{Mutex, MutexGuard};
+
+use anyhow::{Context, Result};
+use rusqlite::{params, Connection, OptionalExtension};
+
+use super::{Interwiki, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
+
+/// Migrations in order; `PRAGMA user_version` records how many ran.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+
+const INTERWIKI_DEFAULTS: &str = include_str!("interwiki.tsv");
+
+pub struct SqliteStore {
+    path: std::path::PathBuf,
+    writer: Mutex<Connection>,
+    readers: Mutex<Vec<Connection>>,
+}
+
+fn configure(conn: &Connection) -> Result<()> {
+    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL;
+         PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = OFF;
+         PRAGMA cache_size = -65536;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(())
+}
+
+impl SqliteStore {
+    pub fn open(path: &Path) -> Result<SqliteStore> {
+        let conn = Connection::open(path)
+            .with_context(|| format!("opening database {}", path.display()))?;
+        configure(&conn)?;
+        migrate(&conn)?;
+        Ok(SqliteStore {
+            path: path.to_path_buf(),
+            writer: Mutex::new(conn),
+            readers: Mutex::new(Vec::new()),
+        })
+    }
+
+    fn reader(&self) -> Result<Connection> {
+        if let Some(c) = self.readers.lock().map_err(poisoned)?.pop() {
+            return Ok(c);
+        }
+        let c = Connection::open(&self.path)?;
+        configure(&c)?;
+        Ok(c)
+    }
+}
+
+fn poisoned<T>(_: std::sync::PoisonError<T>) -> anyhow::Error {
+    anyhow::anyhow!("database lock poisoned")
+}
+
+fn migrate(conn: &Connection) -> Result<()> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+        conn.execute_batch("BEGIN IMMEDIATE")?;
+        let step = (|| -> Result<()> {
+            conn.execute_batch(sql)?;
+            if i == 0 {
+                seed_interwiki(conn)?;
+            }
+            conn.execute_batch(&format!("PRAGMA user_version = {}", i + 1))?;
+            Ok(())
+        })();
+        match step {
+            Ok(()) => conn.execute_batch("COMMIT")?,
+            Err(e) => {
+                let _ = conn.execute_batch("ROLLBACK");
+                return Err(e.context(format!("running migration {}", i + 1)));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn seed_interwiki(conn: &Connection) -> Result<()> {
+    let mut stmt = conn.prepare(
+        "INSERT OR IGNORE INTO interwiki (iw_prefix, iw_url, iw_api, iw_local) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    for line in INTERWIKI_DEFAULTS.lines() {
+        if line.starts_with('#') || line.trim().is_empty() {
+            continue;
+        }
+        let f: Vec<&str> = line.split('\t').collect();
+        if f.len() < 4 {
+            continue;
+        }
+        stmt.execute(params![f[0], f[1], f[2], f[3] == "1"])?;
+    }
+    Ok(())
+}
+
+impl Store for SqliteStore {
+    fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
+        let conn = self.reader()?;
+        conn.execute_batch("BEGIN")?;
+        Ok(Box::new(SqliteRead {
+            conn: Some(conn),
+            store: self,
+        }))
+    }
+
+    fn write(&self) -> Result<Box<dyn WriteTxn + '_>> {
+        let guard = self.writer.lock().map_err(poisoned)?;
+        guard.execute_batch("BEGIN IMMEDIATE")?;
+        Ok(Box::new(SqliteWrite {
+            conn: guard,
+            done: false,
+        }))
+    }
+
+    fn kind(&self) -> &'static str {
+        "sqlite"
+    }
+}
+
+/// A read transaction on a pooled connection.
+struct SqliteRead<'a> {
+    conn: Option<Connection>,
+    store: &'a SqliteStore,
+}
+
+impl Drop for SqliteRead<'_> {
+    fn drop(&mut self) {
+        if let Some(c) = self.conn.take() {
+            if c.execute_batch("COMMIT").is_ok() {
+                if let Ok(mut pool) = self.store.readers.lock() {
+                    if pool.len() < 8 {
+                        pool.push(c);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// The write transaction holds the writer connection until commit or drop.
+struct SqliteWrite<'a> {
+    conn: MutexGuard<'a, Connection>,
+    done: bool,
+}
+
+impl Drop for SqliteWrite<'_> {
+    fn drop(&mut self) {
+        if !self.done {
+            let _ = self.conn.execute_batch("ROLLBACK");
+        }
+    }
+}
+
+/// Queries shared by the read and write transactions.
+trait Conn {
+    fn c(&self) -> &Connection;
+}
+
+impl Conn for SqliteRead<'_> {
+    fn c(&self) -> &Connection {
+        self.conn.as_ref().expect("connection present until drop")
+    }
+}
+
+impl Conn for SqliteWrite<'_> {
+    fn c(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+impl<T: Conn> ReadTxn for T {
+    fn meta(&mut self, key: &str) -> Result<Option<String>> {
+        Ok(self
+            .c()
+            .prepare_cached("SELECT sm_value FROM site_meta WHERE sm_key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?)
+    }
+
+    fn site_stats(&mut self) -> Result<SiteStats> {
+        let c = self.c();
+        let (edits, articles, pages, users, active, images): (i64, i64, i64, i64, i64, i64) = c
+            .prepare_cached(
+                "SELECT ss_total_edits, ss_good_articles, ss_total_pages, ss_users,
+                        ss_active_users, ss_images FROM site_stats WHERE ss_row_id = 1",
+            )?
+            .query_row([], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })?;
+        let jobs: i64 = c
+            .prepare_cached("SELECT COUNT(*) FROM job")?
+            .query_row([], |r| r.get(0))?;
+        Ok(SiteStats {
+            pages,
+            articles,
+            edits,
+            images,
+            users,
+            active_users: active,
+            jobs,
+        })
+    }
+
+    fn job_count(&mut self) -> Result<i64> {
+        Ok(self
+            .c()
+            .prepare_cached("SELECT COUNT(*) FROM job")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    fn interwikis(&mut self) -> Result<Vec<Interwiki>> {
+        let mut stmt = self.c().prepare_cached(
+            "SELECT iw_prefix, iw_url, iw_api, iw_local FROM interwiki ORDER BY iw_prefix",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok(Interwiki {
+                prefix: r.get(0)?,
+                url: r.get(1)?,
+                api: r.get(2)?,
+                local: r.get(3)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn user_count(&mut self) -> Result<i64> {
+        Ok(self
+            .c()
+            .prepare_cached("SELECT COUNT(*) FROM user")?
+            .query_row([], |r| r.get(0))?)
+    }
+
+    fn user_by_name(&mut self, name: &str) -> Result<Option<UserRow>> {
+        let c = self.c();
+        let row = c
+            .prepare_cached(
+                "SELECT user_id, user_name, user_password, user_registration, user_editcount
+                 FROM user WHERE user_name = ?1",
+            )?
+            .query_row([name], |r| {
+                Ok(UserRow {
+                    id: r.get(0)?,
+                    name: r.get(1)?,
+                    password: r.get(2)?,
+                    registration: r.get(3)?,
+                    editcount: r.get(4)?,
+                    groups: Vec::new(),
+                })
+            })
+            .optional()?;
+        let Some(mut row) = row else { return Ok(None) };
+        let mut stmt = c.prepare_cached(
+            "SELECT ug_group FROM user_groups WHERE ug_user = ?1 ORDER BY ug_group",
+        )?;
+        row.groups = stmt
+            .query_map([row.id], |r| r.get(0))?
+            .collect::<Result<_, _>>()?;
+        Ok(Some(row))
+    }
+
+    fn group_member_counts(&mut self) -> Result<Vec<(String, i64)>> {
+        let mut stmt = self
+            .c()
+            .prepare_cached("SELECT ug_group, COUNT(*) FROM user_groups GROUP BY ug_group")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+impl WriteTxn for SqliteWrite<'_> {
+    fn set_meta(&mut self, key: &str, value: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO site_meta (sm_key, sm_value) VALUES (?1, ?2)
+                 ON CONFLICT (sm_key) DO UPDATE SET sm_value = excluded.sm_value",
+            )?
+            .execute([key, value])?;
+        Ok(())
+    }
+
+    fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64> {
+        let c = &*self.conn;
+        c.prepare_cached(
+            "INSERT INTO user (user_name, user_password, user_registration, user_touched)
+             VALUES (?1, ?2, ?3, ?3)",
+        )?
+        .execute(params![name, password_hash, now_mw])?;
+        let id = c.last_insert_rowid();
+        c.prepare_cached("INSERT OR IGNORE INTO actor (actor_user, actor_name) VALUES (?1, ?2)")?
+            .execute(params![id, name])?;
+        c.prepare_cached("UPDATE site_stats SET ss_users = ss_users + 1 WHERE ss_row_id = 1")?
+            .execute([])?;
+        Ok(id)
+    }
+
+    fn set_user_groups(&mut self, user: i64, groups: &[String]) -> Result<()> {
+        let c = &*self.conn;
+        c.prepare_cached("DELETE FROM user_groups WHERE ug_user = ?1")?
+            .execute([user])?;
+        let mut ins =
+            c.prepare_cached("INSERT INTO user_groups (ug_user, ug_group) VALUES (?1, ?2)")?;
+        for g in groups {
+            ins.execute(params![user, g])?;
+        }
+        Ok(())
+    }
+
+    fn commit(mut self: Box<Self>) -> Result<()> {
+        self.conn.execute_batch("COMMIT")?;
+        self.done = true;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrates_and_rolls_back_on_drop() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+        {
+            let mut w = store.write().unwrap();
+            w.create_user("Dropped", "", "20260101000000").unwrap();
+            // dropped without commit
+        }
+        assert_eq!(store.read().unwrap().user_count().unwrap(), 0);
+        let mut w = store.write().unwrap();
+        let id = w.create_user("Kept", "", "20260101000000").unwrap();
+        w.set_user_groups(id, &["sysop".into()]).unwrap();
+        w.commit().unwrap();
+        let mut r = store.read().unwrap();
+        assert_eq!(
+            r.user_by_name("Kept").unwrap().unwrap().groups,
+            vec!["sysop"]
+        );
+        assert!(r
+            .interwikis()
+            .unwrap()
+            .iter()
+            .any(|i| i.prefix == "wikipedia"));
+        // Reopening does not re-run migrations.
+        drop(r);
+        drop(store);
+        SqliteStore::open(&dir.path().join("t.sqlite")).unwrap();
+    }
+}

@@ -1,0 +1,2 @@
+//! Small helpers with no wiki knowledge.
+pub mod time;
