@@ -103,18 +103,37 @@ enum BodyError {
 }
 
 async fn read_limited(body: Body, limit: usize) -> Result<Bytes, BodyError> {
-    let limited = http_body_util::Limited::new(body, limit);
-    match limited.collect().await {
-        Ok(c) => Ok(c.to_bytes()),
-        Err(e) => {
-            if e.downcast_ref::<http_body_util::LengthLimitError>()
-                .is_some()
-            {
-                Err(BodyError::TooLarge)
-            } else {
-                Err(BodyError::Broken)
+    let mut body = body;
+    let mut buf = bytes::BytesMut::new();
+    let mut too_large = false;
+    let mut drained: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(BodyError::Broken);
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        if too_large {
+            // Read the rest (without keeping it) so the client sees our answer
+            // instead of a reset connection; give up on absurd sizes.
+            drained += data.len();
+            if drained > 4 * limit {
+                break;
             }
+            continue;
         }
+        if buf.len() + data.len() > limit {
+            too_large = true;
+            buf = bytes::BytesMut::new();
+            continue;
+        }
+        buf.extend_from_slice(&data);
+    }
+    if too_large {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(buf.freeze())
     }
 }
 

@@ -264,6 +264,17 @@ pub struct Warning {
     pub data: Option<Map>,
 }
 
+/// How a successful GET answer may be cached (MediaWiki's `getCacheMode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CacheMode {
+    /// The same for everyone.
+    Public,
+    /// Public for anonymous requests without a session, private otherwise.
+    AnonPublicUserPrivate,
+    /// Depends on the user.
+    Private,
+}
+
 /// Per-request context handed to modules.
 pub struct Cx<'a> {
     pub app: &'a App,
@@ -283,6 +294,8 @@ pub struct Cx<'a> {
     pub set_cookies: Vec<String>,
     /// A module that prints raw output (help) puts it here.
     pub raw_output: Option<RawOutput>,
+    /// Set by read modules that may be cached; private by default.
+    pub cache_mode: CacheMode,
 }
 
 /// Output that bypasses the printer (the help page).
@@ -495,6 +508,7 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         headers: Vec::new(),
         set_cookies: Vec::new(),
         raw_output: None,
+        cache_mode: CacheMode::Private,
     };
 
     // The printer is chosen before anything can fail, so errors print in it.
@@ -510,6 +524,21 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     let mut status = 200;
     match outcome {
         Ok(()) => {
+            if matches!(req.method, Method::Get | Method::Head) && cx.raw_output.is_none() {
+                let public = match cx.cache_mode {
+                    CacheMode::Public => true,
+                    CacheMode::AnonPublicUserPrivate => {
+                        cx.user.is_anon() && cx.set_cookies.is_empty()
+                    }
+                    CacheMode::Private => false,
+                };
+                if public {
+                    headers.push((
+                        "Vary".into(),
+                        "Accept-Encoding,Treat-as-Untrusted,Cookie".into(),
+                    ));
+                }
+            }
             // Unknown parameters, after success only.
             printer.mark_params_used(req);
             let unused = req.unused();
@@ -531,7 +560,7 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     }
     let elapsed = started.elapsed();
     tracing::debug!(?elapsed, "api request");
-    headers.extend(cx.headers.drain(..));
+    headers.append(&mut cx.headers);
     for c in cx.set_cookies.drain(..) {
         headers.push(("Set-Cookie".into(), c));
     }

@@ -301,6 +301,7 @@ fn validate_one(
     warnings: &mut Vec<ParamWarning>,
     out: &mut Params,
 ) -> ApiResult<Option<PVal>> {
+    // `out` collects side facts (limits given as `max`) for single values.
     if def.ptype == PType::Boolean {
         return Ok(Some(PVal::Bool(value.is_some())));
     }
@@ -390,10 +391,6 @@ fn validate_one(
         }
         _ => Ok(Some(PVal::List(uniq))),
     }
-    .map(|v| {
-        let _ = out;
-        v
-    })
 }
 
 fn enum_values(t: &PType, cx: &ValidateCx<'_>) -> Vec<String> {

@@ -1,2 +1,4 @@
-#[test]
-fn smoke() {}
+//! The single integration-test binary: a real server over a real SQLite file.
+
+mod envelope;
+mod support;

@@ -262,7 +262,7 @@ fn html_page(cx: &Cx<'_>, base: &str, payload: &str, status: u16) -> Printed {
         html_escape(payload)
     );
     Printed {
-        content_type: "text/html; charset=utf-8".into(),
+        content_type: "text/html; charset=UTF-8".into(),
         filename: "api-result.html",
         body,
     }

@@ -1,0 +1,169 @@
+//! A real wikid on 127.0.0.1:0 over a fresh SQLite file, and a small HTTP client.
+#![allow(dead_code)] // helpers shared by test modules; not every module uses every one
+
+use std::collections::HashMap;
+use std::sync::mpsc;
+
+use wikid::config::Config;
+
+pub struct TestWiki {
+    pub api: String,
+    pub admin_password: String,
+    _dir: tempfile::TempDir,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl TestWiki {
+    /// A wiki named "Refwiki", like the reference.
+    pub fn start() -> TestWiki {
+        Self::start_with(|_| {})
+    }
+
+    pub fn start_with(tweak: impl FnOnce(&mut Config)) -> TestWiki {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut config = Config {
+            sitename: "Refwiki".into(),
+            data_dir: dir.path().join("data"),
+            listen: "127.0.0.1:0".into(),
+            admin_password: Some("Test-Admin-Password-1".into()),
+            jobqueue_maxlag_header: Some("X-Refwiki-Jobqueue-Maxlag".into()),
+            ..Config::default()
+        };
+        tweak(&mut config);
+        let admin_password = config.admin_password.clone().unwrap_or_default();
+        let (tx, rx) = mpsc::channel();
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let thread = std::thread::spawn(move || {
+            let rt = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(2)
+                .enable_all()
+                .build()
+                .expect("runtime");
+            rt.block_on(async move {
+                let (app, _) = wikid::open_app(config).expect("open app");
+                let server = wikid::Server::bind(app).await.expect("bind");
+                tx.send(server.api_url()).expect("send url");
+                server
+                    .run(async {
+                        let _ = stop_rx.await;
+                    })
+                    .await
+                    .expect("serve");
+            });
+        });
+        let api = rx.recv().expect("server started");
+        TestWiki {
+            api,
+            admin_password,
+            _dir: dir,
+            shutdown: Some(stop_tx),
+            thread: Some(thread),
+        }
+    }
+
+    pub fn client(&self) -> Client {
+        Client {
+            api: self.api.clone(),
+            agent: ureq::AgentBuilder::new().build(),
+        }
+    }
+}
+
+impl Drop for TestWiki {
+    fn drop(&mut self) {
+        if let Some(s) = self.shutdown.take() {
+            let _ = s.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+}
+
+/// An HTTP answer: status, headers (lower-case names) and body.
+pub struct Answer {
+    pub status: u16,
+    pub headers: HashMap<String, Vec<String>>,
+    pub body: Vec<u8>,
+}
+
+impl Answer {
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .get(&name.to_ascii_lowercase())
+            .and_then(|v| v.first())
+            .map(String::as_str)
+    }
+}
+
+pub struct Client {
+    pub api: String,
+    agent: ureq::Agent,
+}
+
+impl Client {
+    fn answer(r: Result<ureq::Response, ureq::Error>) -> Answer {
+        let resp = match r {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => panic!("transport error: {e}"),
+        };
+        let status = resp.status();
+        let mut headers: HashMap<String, Vec<String>> = HashMap::new();
+        for name in resp.headers_names() {
+            let values = resp.all(&name).into_iter().map(str::to_string).collect();
+            headers.insert(name.to_ascii_lowercase(), values);
+        }
+        let mut body = Vec::new();
+        std::io::Read::read_to_end(&mut resp.into_reader(), &mut body).expect("read body");
+        Answer {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    /// GET with a raw (already encoded) query string.
+    pub fn get_raw(&self, query: &str) -> Answer {
+        Self::answer(self.agent.get(&format!("{}?{}", self.api, query)).call())
+    }
+
+    pub fn get(&self, params: &[(&str, &str)]) -> Answer {
+        let mut req = self.agent.get(&self.api);
+        for (k, v) in params {
+            req = req.query(k, v);
+        }
+        Self::answer(req.call())
+    }
+
+    pub fn post(&self, params: &[(&str, &str)]) -> Answer {
+        Self::answer(self.agent.post(&self.api).send_form(params))
+    }
+
+    /// POST a raw body with a content type.
+    pub fn post_raw(&self, content_type: &str, body: &[u8]) -> Answer {
+        Self::answer(
+            self.agent
+                .post(&self.api)
+                .set("Content-Type", content_type)
+                .send_bytes(body),
+        )
+    }
+
+    /// Any method, raw query string, no body.
+    pub fn request(&self, method: &str, query: &str) -> Answer {
+        Self::answer(
+            self.agent
+                .request(method, &format!("{}?{}", self.api, query))
+                .call(),
+        )
+    }
+}
