@@ -114,6 +114,16 @@ impl Msg {
         expand_plural(&substituted, &self.params)
     }
 
+    /// The `qqx` pseudo-language: the key and its parameters, `(key: a, b)`.
+    pub fn qqx(&self) -> String {
+        if self.params.is_empty() {
+            format!("({})", self.key)
+        } else {
+            let ps: Vec<String> = self.params.iter().map(Param::render).collect();
+            format!("({}: {})", self.key, ps.join(", "))
+        }
+    }
+
     /// Plain text as the BC and `plaintext` formats show it.
     pub fn plaintext(&self) -> String {
         strip_markup(&self.wikitext())

@@ -286,6 +286,8 @@ pub struct Cx<'a> {
     /// Path of the module now running (warnings are attributed to it).
     pub module_path: String,
     pub errorformat: ErrorFormat,
+    /// Non-BC error texts in the `qqx` pseudo-language (message keys).
+    pub qqx: bool,
     /// Whether the output will be formatversion 2.
     pub fv2: bool,
     /// Response headers a module wants to add.
@@ -504,6 +506,13 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         warnings: Vec::new(),
         module_path: "main".into(),
         errorformat,
+        qqx: {
+            let uselang = req.peek("uselang").unwrap_or("user");
+            match req.peek("errorlang").unwrap_or("uselang") {
+                "uselang" => uselang == "qqx",
+                other => other == "qqx",
+            }
+        },
         fv2: false,
         headers: Vec::new(),
         set_cookies: Vec::new(),
@@ -731,7 +740,8 @@ fn check_maxlag(cx: &mut Cx<'_>, maxlag: i64) -> ApiResult<()> {
         Msg::new("apierror-maxlag-generic").p(lag_text)
     };
     let mut data = Map::new().with("host", host);
-    if lag.fract() == 0.0 {
+    if kind == "db" {
+        // A replica lag is whole seconds; the job-queue lag is a fraction.
         data.set("lag", lag as i64);
     } else {
         data.set("lag", lag);
@@ -784,11 +794,15 @@ fn error_into_result(cx: &mut Cx<'_>, err: ApiError, headers: &mut Vec<(String, 
         .cloned()
         .collect();
     cx.result = Map::new();
-    let docref = format!(
-        "{} {}",
-        Msg::new("api-usage-docref").p(cx.api_url()).wikitext(),
-        Msg::new("api-usage-mailinglist-ref").wikitext()
+    let (docref_msg, list_msg) = (
+        Msg::new("api-usage-docref").p(cx.api_url()),
+        Msg::new("api-usage-mailinglist-ref"),
     );
+    let docref = if cx.qqx && cx.errorformat != ErrorFormat::Bc {
+        format!("{} {}", docref_msg.qqx(), list_msg.qqx())
+    } else {
+        format!("{} {}", docref_msg.wikitext(), list_msg.wikitext())
+    };
     if cx.errorformat == ErrorFormat::Bc {
         let first = &errors[0];
         let mut e = Map::new()
@@ -806,6 +820,7 @@ fn error_into_result(cx: &mut Cx<'_>, err: ApiError, headers: &mut Vec<(String, 
         for item in &errors {
             list.push(format_message(
                 cx.errorformat,
+                cx.qqx,
                 &item.code,
                 &item.msg,
                 item.data.as_ref(),
@@ -826,6 +841,7 @@ fn error_into_result(cx: &mut Cx<'_>, err: ApiError, headers: &mut Vec<(String, 
 /// A warning or error entry in a non-BC format.
 pub fn format_message(
     fmt: ErrorFormat,
+    qqx: bool,
     code: &str,
     msg: &Msg,
     data: Option<&Map>,
@@ -833,6 +849,8 @@ pub fn format_message(
 ) -> Map {
     let mut m = Map::new().with("code", code);
     match fmt {
+        ErrorFormat::Plaintext | ErrorFormat::Wikitext if qqx => m.set_content("text", msg.qqx()),
+        ErrorFormat::Html if qqx => m.set_content("html", msg.qqx()),
         ErrorFormat::Plaintext | ErrorFormat::Bc => m.set_content("text", msg.plaintext()),
         ErrorFormat::Wikitext => m.set_content("text", msg.wikitext()),
         ErrorFormat::Html => m.set_content("html", msg.html()),
@@ -883,6 +901,7 @@ fn place_warnings(cx: &mut Cx<'_>) {
         for w in &cx.warnings {
             let m = format_message(
                 cx.errorformat,
+                cx.qqx,
                 &w.code,
                 &w.msg,
                 w.data.as_ref(),
