@@ -134,7 +134,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
          \t<h1 id=\"firstHeading\">MediaWiki API help</h1>\n\
          \t<div class=\"mw-body-content\">\n\
          \t\t<div id=\"mw-content-text\" class=\"mw-body-content\">{body}</div>\n\
-         \t</div>\n</div>\n</body>\n</html>\n",
+         \t</div>\n</div>\n</body>\n</html>",
         sitename = html_escape(&cx.app.config.sitename),
     );
     if p.flag("wrap") {
@@ -764,5 +764,54 @@ mod tests {
         let expected: Vec<&str> = actions.into_iter().chain(formats).collect();
         assert_eq!(names, expected);
         assert!(documented_submodules(&HELP).is_empty());
+    }
+
+    #[test]
+    fn help_page_raw_and_wrapped() {
+        use crate::api::paraminfo::tests::{get, get_json};
+        let (resp, _dir) = get("action=help&modules=help");
+        assert_eq!(resp.content_type, "text/html; charset=utf-8");
+        assert!(resp
+            .headers
+            .iter()
+            .any(|(k, v)| k == "Content-Disposition" && v == "inline; filename=api-help.html"));
+        let html = String::from_utf8(resp.body).expect("utf-8");
+        assert!(html.contains("<title>MediaWiki API help - Refwiki</title>"));
+        assert!(html.contains(
+            "<h2 class=\"apihelp-header apihelp-module-name\" dir=\"ltr\" lang=\"en\" id=\"help\">action=help</h2>"
+        ));
+        assert!(html.contains("<b dir=\"ltr\" lang=\"en\">help</b>)</div>"));
+        assert!(html.contains("<dd class=\"info\">Separate values with <kbd>|</kbd>.</dd>"));
+        assert!(html.contains("Maximum number of values is 50 (500 for bots)."));
+        assert!(html.contains("Default: main"));
+        assert!(html.contains("Examples:"));
+
+        let v = get_json("action=help&modules=main&wrap=1&format=json&formatversion=2");
+        let help = &v["help"];
+        assert_eq!(help["mime"], "text/html");
+        assert_eq!(help["filename"], "api-help.html");
+        let page = help["help"].as_str().expect("page");
+        assert!(page.contains("id=\"main/datatype/boolean\""));
+        assert!(page.contains("One of the following values: "));
+
+        let v = get_json("action=help&modules=nosuch&format=json");
+        assert_eq!(v["error"]["code"], "badmodule");
+        assert_eq!(
+            v["error"]["info"],
+            "The module \"main\" does not have a submodule \"nosuch\"."
+        );
+    }
+
+    #[test]
+    fn recursive_help_documents_every_module_once() {
+        let v = crate::api::paraminfo::tests::get_json(
+            "action=help&recursivesubmodules=1&toc=1&wrap=1&format=json",
+        );
+        let page = v["help"]["help"].as_str().expect("page");
+        for m in crate::api::ACTIONS.iter().chain(crate::api::FORMATS.iter()) {
+            let anchor = format!(" id=\"{}\">", m.path());
+            assert_eq!(page.matches(&anchor).count(), 1, "{}", m.path());
+        }
+        assert!(page.contains("<div id=\"toc\""));
     }
 }

@@ -16,6 +16,8 @@ pub mod params;
 pub mod query;
 pub mod request;
 pub mod result;
+#[cfg(test)]
+mod structure_tests;
 
 use std::sync::Arc;
 
@@ -658,7 +660,7 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     }
     let elapsed = started.elapsed();
     tracing::debug!(?elapsed, "api request");
-    headers.extend(cx.headers.drain(..));
+    headers.append(&mut cx.headers);
     for c in cx.set_cookies.drain(..) {
         headers.push(("Set-Cookie".into(), c));
     }

@@ -708,3 +708,204 @@ fn param_info(cx: &Cx<'_>, m: &ModuleDef, def: &ParamDef, item: &mut Map) {
         }
     }
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::api::request::{Method, RawRequest};
+
+    /// Runs one GET request against a fresh wiki in a temporary directory.
+    pub(crate) fn get(query: &str) -> (crate::api::ApiResponse, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let config = crate::config::Config {
+            data_dir: dir.path().to_path_buf(),
+            server: "http://127.0.0.1:8080".into(),
+            sitename: "Refwiki".into(),
+            admin_password: Some("Test-password-1".into()),
+            ..crate::config::Config::default()
+        };
+        let (app, _) = crate::open_app(config).expect("app");
+        let mut req = RawRequest::new(Method::Get);
+        req.add_urlencoded(query.as_bytes(), true);
+        let resp = crate::api::execute(&app, &req);
+        (resp, dir)
+    }
+
+    pub(crate) fn get_json(query: &str) -> serde_json::Value {
+        let (resp, _dir) = get(query);
+        serde_json::from_slice(&resp.body).expect("JSON body")
+    }
+
+    /// MediaWiki 1.39's `action=paraminfo&modules=main&formatversion=2` for the
+    /// main parameters after `action` and `format` (whose values depend on the
+    /// modules installed).
+    const MAIN_REST: &str = r#"[
+      {"index":3,"name":"maxlag","type":"integer","required":false,"multi":false},
+      {"index":4,"name":"smaxage","type":"integer","required":false,"default":0,"multi":false},
+      {"index":5,"name":"maxage","type":"integer","required":false,"default":0,"multi":false},
+      {"index":6,"name":"assert","type":["anon","bot","user"],"required":false,"multi":false},
+      {"index":7,"name":"assertuser","type":"user","required":false,"multi":false,"subtypes":["name"]},
+      {"index":8,"name":"requestid","type":"string","required":false,"multi":false},
+      {"index":9,"name":"servedby","type":"boolean","required":false,"multi":false},
+      {"index":10,"name":"curtimestamp","type":"boolean","required":false,"multi":false},
+      {"index":11,"name":"responselanginfo","type":"boolean","required":false,"multi":false},
+      {"index":12,"name":"origin","type":"string","required":false,"multi":false},
+      {"index":13,"name":"uselang","type":"string","required":false,"default":"user","multi":false},
+      {"index":14,"name":"variant","type":"string","required":false,"multi":false},
+      {"index":15,"name":"errorformat","type":["bc","html","none","plaintext","raw","wikitext"],"required":false,"default":"bc","multi":false},
+      {"index":16,"name":"errorlang","type":"string","required":false,"default":"uselang","multi":false},
+      {"index":17,"name":"errorsuselocal","type":"boolean","required":false,"multi":false}
+    ]"#;
+
+    #[test]
+    fn main_module_matches_mediawiki() {
+        let v = get_json("action=paraminfo&modules=main&format=json&formatversion=2");
+        let m = &v["paraminfo"]["modules"][0];
+        let keys: Vec<&str> = m
+            .as_object()
+            .expect("module object")
+            .keys()
+            .map(String::as_str)
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                "name",
+                "classname",
+                "path",
+                "prefix",
+                "source",
+                "sourcename",
+                "licensetag",
+                "licenselink",
+                "helpurls",
+                "parameters",
+                "templatedparameters"
+            ]
+        );
+        assert_eq!(
+            m["licenselink"],
+            "http://127.0.0.1:8080/wiki/Special:Version/License/MediaWiki"
+        );
+        let params = m["parameters"].as_array().expect("parameters");
+        let rest: serde_json::Value = serde_json::from_str(MAIN_REST).expect("literal");
+        assert_eq!(serde_json::Value::Array(params[2..].to_vec()), rest);
+
+        let action = &params[0];
+        assert_eq!(action["name"], "action");
+        assert_eq!(action["default"], "help");
+        let names = group_names(SubGroup::Action);
+        assert_eq!(action["type"], serde_json::json!(names));
+        for n in &names {
+            assert_eq!(action["submodules"][n.as_str()], n.as_str());
+        }
+        let format = &params[1];
+        assert_eq!(format["default"], "jsonfm");
+        assert_eq!(
+            format["type"],
+            serde_json::json!(group_names(SubGroup::Format))
+        );
+    }
+
+    #[test]
+    fn formatversion_1_uses_bc_booleans() {
+        let v = get_json("action=paraminfo&modules=json|paraminfo&format=json");
+        let json = &v["paraminfo"]["modules"][0];
+        assert_eq!(json["readrights"], "");
+        let p = &json["parameters"][3];
+        assert_eq!(p["name"], "formatversion");
+        assert_eq!(p["type"], serde_json::json!(["1", "2", "latest"]));
+        assert_eq!(p["default"], "1");
+        assert!(p.get("required").is_none());
+        assert!(p.get("multi").is_none());
+        let pi = &v["paraminfo"]["modules"][1];
+        assert!(pi.get("readrights").is_none());
+        assert_eq!(pi["parameters"][2]["name"], "querymodules");
+        assert_eq!(pi["parameters"][2]["deprecated"], "");
+        assert_eq!(pi["parameters"][2]["multi"], "");
+        assert_eq!(pi["parameters"][2]["limit"], 50);
+    }
+
+    #[test]
+    fn unknown_modules_and_wildcards_warn() {
+        let v = get_json(
+            "action=paraminfo&modules=nosuch|help%2B*|main%2Bhelp|help%2Bx%2By&format=json",
+        );
+        assert_eq!(
+            v["warnings"]["paraminfo"]["*"],
+            "The module \"help\" has no submodules.\n\
+             The module \"main\" does not have a submodule \"nosuch\".\n\
+             The module \"main\" does not have a submodule \"main\"."
+        );
+        assert_eq!(v["paraminfo"], serde_json::json!({"helpformat": "none"}));
+
+        let v = get_json("action=paraminfo&modules=*&format=json&formatversion=2");
+        let paths: Vec<&str> = v["paraminfo"]["modules"]
+            .as_array()
+            .expect("modules")
+            .iter()
+            .filter_map(|m| m["path"].as_str())
+            .collect();
+        let mut expected: Vec<String> = crate::api::ACTIONS
+            .iter()
+            .chain(crate::api::FORMATS.iter())
+            .map(|m| m.name.to_string())
+            .collect();
+        expected.sort();
+        assert_eq!(paths, expected);
+    }
+
+    #[test]
+    fn help_formats_and_deprecated_modules() {
+        let v = get_json(
+            "action=paraminfo&modules=help&helpformat=raw&mainmodule=1&pagesetmodule=1\
+             &format=json&formatversion=2",
+        );
+        let help = &v["paraminfo"]["modules"][0];
+        assert_eq!(help["description"][0]["key"], "apihelp-help-summary");
+        assert_eq!(
+            help["description"][0]["params"],
+            serde_json::json!(["", "help", "help"])
+        );
+        assert_eq!(
+            help["examples"][0]["description"]["params"],
+            serde_json::json!(["", "help", "help"])
+        );
+        assert_eq!(
+            help["parameters"][0]["description"][0]["params"],
+            serde_json::json!(["", "modules", "help", "help"])
+        );
+        assert_eq!(v["paraminfo"]["mainmodule"]["path"], "main");
+        let pageset = &v["paraminfo"]["pagesetmodule"];
+        assert!(pageset.get("name").is_none());
+        assert_eq!(pageset["classname"], "ApiPageSet");
+        assert_eq!(pageset["parameters"][3]["submoduleparamprefix"], "g");
+        assert_eq!(
+            v["warnings"]["paraminfo"]["warnings"],
+            "The parameter \"mainmodule\" has been deprecated.\n\
+             The parameter \"pagesetmodule\" has been deprecated."
+        );
+
+        let v = get_json("action=paraminfo&modules=help&helpformat=html&format=json");
+        let help = &v["paraminfo"]["modules"][0];
+        assert_eq!(help["description"], HELP_SUMMARY);
+        let v = get_json("action=paraminfo&modules=help&helpformat=wikitext&format=json");
+        let help = &v["paraminfo"]["modules"][0];
+        assert_eq!(help["description"], format!("{HELP_SUMMARY}\n\n"));
+    }
+
+    const HELP_SUMMARY: &str = "Show the documentation of API modules as an HTML page.";
+
+    #[test]
+    fn natural_order_of_enum_values() {
+        assert_eq!(
+            sorted_enum_values(&["wikitext", "html", "none", "raw"], &[]),
+            ["html", "none", "raw", "wikitext"]
+        );
+        assert_eq!(
+            sorted_enum_values(&["0.11", "0.10", "2", "10", "1"], &[]),
+            ["0.10", "0.11", "1", "2", "10"]
+        );
+        assert_eq!(sorted_enum_values(&["b", "a"], &["a"]), ["b", "a"]);
+    }
+}

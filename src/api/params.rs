@@ -506,10 +506,6 @@ fn validate_one(
         }
         _ => Ok(Some(PVal::List(uniq))),
     }
-    .map(|v| {
-        let _ = out;
-        v
-    })
 }
 
 fn enum_values(t: &PType, cx: &ValidateCx<'_>) -> Vec<String> {
