@@ -277,6 +277,48 @@ pub fn format_num(n: i64) -> String {
     }
 }
 
+/// MediaWiki's `wfEscapeWikiText`: makes user input inert inside wikitext by
+/// turning the characters markup uses into numeric entities.
+pub fn escape_wikitext(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    let chars: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        let at_line_start = i == 0 || matches!(chars[i - 1], '\n' | '\r');
+        match c {
+            '"' => out.push_str("&#34;"),
+            '&' => out.push_str("&#38;"),
+            '\'' => out.push_str("&#39;"),
+            '<' => out.push_str("&#60;"),
+            '=' => out.push_str("&#61;"),
+            '>' => out.push_str("&#62;"),
+            '[' => out.push_str("&#91;"),
+            ']' => out.push_str("&#93;"),
+            '{' => out.push_str("&#123;"),
+            '|' => out.push_str("&#124;"),
+            '}' => out.push_str("&#125;"),
+            ';' => out.push_str("&#59;"),
+            '#' if at_line_start => out.push_str("&#35;"),
+            '*' if at_line_start => out.push_str("&#42;"),
+            ':' if at_line_start => out.push_str("&#58;"),
+            ' ' if at_line_start => out.push_str("&#32;"),
+            '\t' if at_line_start => out.push_str("&#9;"),
+            '-' if at_line_start && chars[i..].starts_with(&['-', '-', '-', '-']) => {
+                out.push_str("&#45;")
+            }
+            '_' if chars.get(i + 1) == Some(&'_') => {
+                out.push_str("_&#95;");
+                i += 1;
+            }
+            ':' if chars[i..].starts_with(&[':', '/', '/']) => out.push_str("&#58;"),
+            _ => out.push(c),
+        }
+        i += 1;
+    }
+    out
+}
+
 /// "a", "a and b", "a, b and c".
 pub fn comma_list(items: &[String]) -> String {
     match items.len() {

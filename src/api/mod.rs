@@ -10,11 +10,14 @@ pub mod error;
 pub mod format;
 pub mod help;
 pub mod message;
+pub mod pageset;
 pub mod paraminfo;
 pub mod params;
 pub mod query;
 pub mod request;
 pub mod result;
+#[cfg(test)]
+mod structure_tests;
 
 use std::sync::Arc;
 
@@ -87,6 +90,14 @@ pub struct ModuleDef {
     pub execute: Option<ExecFn>,
     /// Set for query submodules usable as `generator=`.
     pub generate: Option<GenerateFn>,
+    /// Where the module comes from (`MediaWiki` for core modules), as paraminfo
+    /// and help report it.
+    pub source: &'static str,
+    /// The SPDX name of the source's license.
+    pub license: &'static str,
+    /// Help for parameters whose names are not known in advance (the
+    /// authentication-request fields of `clientlogin`), in our own words.
+    pub dynamic_params: Option<&'static str>,
 }
 
 impl ModuleDef {
@@ -110,7 +121,14 @@ impl ModuleDef {
             examples: &[],
             execute: None,
             generate: None,
+            source: "MediaWiki",
+            license: "GPL-2.0-or-later",
+            dynamic_params: None,
         }
+    }
+
+    pub fn is_main(&self) -> bool {
+        self.group == Group::Main
     }
 
     /// `delete`, or `query+allpages` for query submodules.
@@ -153,79 +171,184 @@ pub fn module_by_path(path: &str) -> Option<&'static ModuleDef> {
     action(path).or_else(|| format_module(path))
 }
 
-/// Names of the modules of a submodule group, sorted as MediaWiki sorts them.
-pub fn group_names(group: SubGroup) -> Vec<String> {
-    let mut names: Vec<String> = match group {
-        SubGroup::Action => ACTIONS.iter().map(|m| m.name.to_string()).collect(),
-        SubGroup::Format => FORMATS.iter().map(|m| m.name.to_string()).collect(),
-        SubGroup::Meta => query::names(Group::Meta, false),
-        SubGroup::List => query::names(Group::List, false),
-        SubGroup::Prop => query::names(Group::Prop, false),
-        SubGroup::Generator => query::generator_names(),
+/// The modules of a submodule group, in registry order.
+pub fn group_modules(group: SubGroup) -> Vec<&'static ModuleDef> {
+    let query_group = |g: Group| -> Vec<&'static ModuleDef> {
+        query::SUBMODULES
+            .iter()
+            .copied()
+            .filter(|m| m.group == g)
+            .collect()
     };
-    names.sort();
-    names
+    match group {
+        SubGroup::Action => ACTIONS.to_vec(),
+        SubGroup::Format => FORMATS.to_vec(),
+        SubGroup::Meta => query_group(Group::Meta),
+        SubGroup::List => query_group(Group::List),
+        SubGroup::Prop => query_group(Group::Prop),
+        SubGroup::Generator => query::SUBMODULES
+            .iter()
+            .copied()
+            .filter(|m| m.generate.is_some())
+            .collect(),
+        SubGroup::Query => query::SUBMODULES.to_vec(),
+    }
 }
 
-/// The main module's parameters (`ApiMain::getAllowedParams`).
+/// Names of the modules of a submodule group, sorted as MediaWiki sorts them:
+/// by name, with deprecated and then internal modules last.
+pub fn group_names(group: SubGroup) -> Vec<String> {
+    let mut mods = group_modules(group);
+    mods.sort_by(|a, b| (sort_flags(a), a.name).cmp(&(sort_flags(b), b.name)));
+    mods.into_iter().map(|m| m.name.to_string()).collect()
+}
+
+/// MediaWiki's ordering flags for submodule values: deprecated 1, internal 2.
+fn sort_flags(m: &ModuleDef) -> u8 {
+    u8::from(m.deprecated) | (u8::from(m.internal) << 1)
+}
+
+/// The modules a module manages (MediaWiki's module manager): the actions and
+/// formats for `main`, the query submodules for `query`; `None` for the rest.
+pub fn submodules_of(m: &ModuleDef) -> Option<Vec<&'static ModuleDef>> {
+    if m.is_main() {
+        let mut all = ACTIONS.to_vec();
+        all.extend(FORMATS.iter().copied());
+        return Some(all);
+    }
+    let manages = m.params.iter().any(|p| match p.ptype {
+        PType::Submodule(g) => g != SubGroup::Generator && g.owner() == m.path(),
+        _ => false,
+    });
+    if manages {
+        Some(group_modules(SubGroup::Query))
+    } else {
+        None
+    }
+}
+
+/// MediaWiki's `ApiBase::getModuleFromPath`: resolves `main`, `delete`,
+/// `query+allpages` (or with spaces for `+`), failing with `badmodule` as MediaWiki does.
+pub fn resolve_path(path: &str) -> ApiResult<&'static ModuleDef> {
+    if path == "main" {
+        return Ok(&MAIN);
+    }
+    let parts: Vec<&str> = if path.contains('+') {
+        path.split('+').collect()
+    } else {
+        path.split(' ').collect()
+    };
+    let mut module: &'static ModuleDef = &MAIN;
+    for (i, part) in parts.iter().enumerate() {
+        let Some(children) = submodules_of(module) else {
+            return Err(ApiError::coded(
+                "badmodule",
+                Msg::new("apierror-badmodule-nosubmodules").p(parts[..i].join("+")),
+            ));
+        };
+        match children.into_iter().find(|c| c.name == *part) {
+            Some(c) => module = c,
+            None => {
+                let parent = if i == 0 {
+                    module.name.to_string()
+                } else {
+                    parts[..i].join("+")
+                };
+                return Err(ApiError::coded(
+                    "badmodule",
+                    Msg::new("apierror-badmodule-badsubmodule")
+                        .p(parent)
+                        .p(message::escape_wikitext(part)),
+                ));
+            }
+        }
+    }
+    Ok(module)
+}
+
+/// The path of a module's parent (`main` for actions and formats, `query` for
+/// query submodules); `None` for main.
+pub fn parent_of(m: &ModuleDef) -> Option<&'static ModuleDef> {
+    match m.group {
+        Group::Main => None,
+        Group::Action | Group::Format => Some(&MAIN),
+        Group::Meta | Group::List | Group::Prop => Some(&query::QUERY),
+    }
+}
+
+/// The main module's parameters (`ApiMain::getAllowedParams`), in MediaWiki's order.
 pub static MAIN_PARAMS: &[ParamDef] = &[
     ParamDef::new("action", PType::Submodule(SubGroup::Action))
         .default("help")
-        .help("Which action to perform."),
+        .help("The module to run."),
     ParamDef::new("format", PType::Submodule(SubGroup::Format))
         .default("jsonfm")
-        .help("The format of the output."),
+        .help("How the result is printed."),
     ParamDef::integer("maxlag").help(
-        "Maximum lag can be used when the wiki is installed on a replicated database cluster. \
-         When the database lags more than this many seconds, the request fails with a maxlag \
-         error; bots should wait and retry.",
+        "For wikis on replicated databases: refuse to run while the replicas are more than this many seconds behind, answering with a <samp>maxlag</samp> error instead. Well-behaved bots send this and retry after a pause.",
     ),
     ParamDef::integer("smaxage")
         .default("0")
-        .help("Sets the s-maxage HTTP cache control header to this many seconds."),
+        .help("Let shared caches keep the answer this many seconds (the s-maxage cache header). Errors are not cached."),
     ParamDef::integer("maxage")
         .default("0")
-        .help("Sets the max-age HTTP cache control header to this many seconds."),
-    ParamDef::enumeration("assert", &["anon", "bot", "user"])
-        .help("Check that the user is logged in (user), is not logged in (anon) or has the bot right (bot)."),
-    ParamDef::new("assertuser", PType::User).help("Check that the current user is the named user."),
-    ParamDef::string("requestid").help("Any value given here is echoed in the response, to tell requests apart."),
-    ParamDef::boolean("servedby").help("Include the name of the host that answered in the result."),
-    ParamDef::boolean("curtimestamp").help("Include the current time in the result."),
+        .help("Let caches keep the answer this many seconds (the max-age cache header). Errors are not cached."),
+    ParamDef::enumeration("assert", &["anon", "user", "bot"])
+        .help("Fail unless the request runs logged out (anon), logged in (user) or as a user with the bot right (bot).")
+        .value_help(&[
+            ("anon", "The request must run without a logged-in user."),
+            ("user", "The request must run as a logged-in user."),
+            ("bot", "The request must run as a user with the bot right."),
+        ]),
+    ParamDef::new("assertuser", PType::User)
+        .user_types(&["name"])
+        .help("Fail unless the request runs as the named user."),
+    ParamDef::string("requestid")
+        .help("Any text; it is returned unchanged in the result, to match answers to requests."),
+    ParamDef::boolean("servedby")
+        .help("Add the name of the answering host to the result, when the wiki shows host names."),
+    ParamDef::boolean("curtimestamp").help("Add the current time to the result."),
     ParamDef::boolean("responselanginfo")
-        .help("Include the languages used for uselang and errorlang in the result."),
+        .help("Add the languages chosen for uselang and errorlang to the result."),
     ParamDef::string("origin").help(
-        "For cross-domain requests from a browser: the origin of the page that makes the request. \
-         Use * for an anonymous request.",
+        "For browser requests from another site (CORS): the origin of the calling page, which must match the Origin header. Use * for an anonymous request from any site. It must be in the query string, also for POST requests.",
     ),
-    ParamDef::string("uselang")
-        .default("user")
-        .help("Language to use for message translations."),
-    ParamDef::string("variant").help("Variant of the language, for languages that have variants."),
-    ParamDef::enumeration("errorformat", &["bc", "html", "none", "plaintext", "raw", "wikitext"])
+    ParamDef::string("uselang").default("user").help(
+        "The language of translated texts; user means the user's preference and content the wiki's content language.",
+    ),
+    ParamDef::string("variant")
+        .help("The variant of the language to use, for languages that have variants."),
+    ParamDef::enumeration("errorformat", &["plaintext", "wikitext", "html", "raw", "none", "bc"])
         .default("bc")
-        .help("Format of warning and error texts."),
-    ParamDef::string("errorlang")
-        .default("uselang")
-        .help("Language of warnings and errors."),
+        .help("How the texts of warnings and errors are given.")
+        .value_help(&[
+            ("plaintext", "Wikitext with the markup removed."),
+            ("wikitext", "Wikitext, unparsed."),
+            ("html", "Rendered as HTML."),
+            ("raw", "The message key and its parameters."),
+            ("none", "Only the codes, no text."),
+            ("bc", "The old format of MediaWiki before 1.29; errorlang and errorsuselocal do not apply."),
+        ]),
+    ParamDef::string("errorlang").default("uselang").help(
+        "The language of warnings and errors: a language code, content for the wiki's content language, or uselang to follow uselang.",
+    ),
     ParamDef::boolean("errorsuselocal")
-        .help("Use on-wiki customised messages for error texts."),
+        .help("Use messages customised on the wiki, where there are any, for error texts."),
 ];
 
 pub static MAIN: ModuleDef = ModuleDef {
     group: Group::Main,
     read_rights: false,
-    help_urls: &[
-        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:Main_page",
-        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:FAQ",
+    summary: "The entry point of the API. Choose a module with action and an output format with format.",
+    extra_help: &[
+        "Every request names one action module; its own parameters are described on its page. Write requests need a token from the tokens query module (meta=tokens) and must be sent as POST.",
     ],
-    summary: "The entry point of the API: choose an action and an output format.",
     params: MAIN_PARAMS,
     examples: &[
-        ("action=help", "Show the help of the main module."),
+        ("action=help", "The documentation of the main module."),
         (
             "action=help&recursivesubmodules=1",
-            "Show the help of every module on one page.",
+            "The documentation of every module on a single page.",
         ),
     ],
     ..ModuleDef::new("main", Group::Main, "ApiMain")
@@ -304,6 +427,8 @@ pub struct Cx<'a> {
 #[derive(Debug, Clone)]
 pub struct RawOutput {
     pub content_type: String,
+    /// Sent as `Content-Disposition: inline; filename=…`.
+    pub filename: String,
     pub body: String,
 }
 
@@ -352,13 +477,7 @@ impl<'a> Cx<'a> {
 
     /// Validates the parameters of `def` under `prefix`.
     pub fn params_for(&mut self, def: &'static ModuleDef, prefix: &str) -> ApiResult<Params> {
-        let dynamic = |t: &PType| -> Vec<String> {
-            match t {
-                PType::Submodule(g) => group_names(*g),
-                PType::Namespace => self.app.namespaces.ids().map(|i| i.to_string()).collect(),
-                _ => Vec::new(),
-            }
-        };
+        let dynamic = |t: &PType| -> Vec<String> { self.dynamic_values(t) };
         let vcx = ValidateCx {
             raw: self.req,
             prefix,
@@ -397,6 +516,16 @@ impl<'a> Cx<'a> {
             }
         }
         Ok(p)
+    }
+
+    /// The values of enum-like types that are not fixed in the declaration.
+    pub fn dynamic_values(&self, t: &PType) -> Vec<String> {
+        match t {
+            PType::Submodule(g) | PType::ModuleNames(g) => group_names(*g),
+            PType::Namespace => self.app.namespaces.ids().map(|i| i.to_string()).collect(),
+            // Change tags are not stored yet, so no tag may be applied.
+            _ => Vec::new(),
+        }
     }
 
     /// Absolute URL of api.php, for the docref.
@@ -882,6 +1011,11 @@ fn place_warnings(cx: &mut Cx<'_>) {
         for w in &cx.warnings {
             let name = w.module.rsplit('+').next().unwrap_or(&w.module).to_string();
             let text = w.msg.plaintext();
+            // MediaWiki creates each module's key on top (ApiResult::ADD_ON_TOP),
+            // so the module warned last comes first.
+            if warnings.get(&name).is_none() {
+                warnings.prepend(name.clone(), Map::new());
+            }
             let entry = warnings.map_mut(&name);
             let joined = match entry.get("warnings") {
                 Some(Val::Str(existing)) => {
@@ -939,6 +1073,10 @@ fn finish(
         headers.push((
             "Cache-Control".into(),
             "private, must-revalidate, max-age=0".into(),
+        ));
+        headers.push((
+            "Content-Disposition".into(),
+            format!("inline; filename={}", raw.filename),
         ));
         return ApiResponse {
             status,

@@ -29,6 +29,9 @@ pub enum PType {
     /// The names of a module group (`action`, `format`, `meta`, `list`, `prop`,
     /// `generator`), resolved from the registry.
     Submodule(SubGroup),
+    /// A plain enum of a module group's names (no submodule links), as the
+    /// deprecated `querymodules` and `formatmodules` of paraminfo use.
+    ModuleNames(SubGroup),
     Timestamp,
     Expiry,
     User,
@@ -48,6 +51,31 @@ pub enum SubGroup {
     List,
     Prop,
     Generator,
+    /// Every query submodule (meta, list and prop).
+    Query,
+}
+
+impl SubGroup {
+    /// Path of the module whose submodules these are.
+    pub fn owner(self) -> &'static str {
+        match self {
+            SubGroup::Action | SubGroup::Format => "main",
+            _ => "query",
+        }
+    }
+
+    /// Name of the group as MediaWiki's module manager names it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SubGroup::Action => "action",
+            SubGroup::Format => "format",
+            SubGroup::Meta => "meta",
+            SubGroup::List => "list",
+            SubGroup::Prop => "prop",
+            SubGroup::Generator => "generator",
+            SubGroup::Query => "query",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -69,6 +97,13 @@ pub struct ParamDef {
     pub token_type: Option<&'static str>,
     /// Help text, in our own words.
     pub help: &'static str,
+    /// For `User` parameters: the accepted kinds (`name`, `ip`, `cidr`,
+    /// `interwiki`, `id`); empty means MediaWiki's default of the first four.
+    pub user_types: &'static [&'static str],
+    /// Enum values that still work but are deprecated.
+    pub deprecated_values: &'static [&'static str],
+    /// Help for individual enum values, in our own words.
+    pub value_help: &'static [(&'static str, &'static str)],
 }
 
 impl ParamDef {
@@ -86,6 +121,9 @@ impl ParamDef {
             allow_duplicates: false,
             token_type: None,
             help: "",
+            user_types: &[],
+            deprecated_values: &[],
+            value_help: &[],
         }
     }
     pub const fn string(name: &'static str) -> ParamDef {
@@ -162,6 +200,80 @@ impl ParamDef {
         self.help = h;
         self
     }
+    pub const fn user_types(mut self, t: &'static [&'static str]) -> ParamDef {
+        self.user_types = t;
+        self
+    }
+    pub const fn deprecated_values(mut self, v: &'static [&'static str]) -> ParamDef {
+        self.deprecated_values = v;
+        self
+    }
+    pub const fn value_help(mut self, v: &'static [(&'static str, &'static str)]) -> ParamDef {
+        self.value_help = v;
+        self
+    }
+
+    /// The accepted user-name kinds, defaulted as MediaWiki defaults them.
+    pub fn user_kinds(&self) -> &'static [&'static str] {
+        if self.user_types.is_empty() {
+            &["name", "ip", "cidr", "interwiki"]
+        } else {
+            self.user_types
+        }
+    }
+}
+
+/// PHP's `strnatcmp` (natural order, case-sensitive): runs of digits compare by
+/// value, everything else byte by byte. MediaWiki sorts enum values this way.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i].is_ascii_digit() && b[j].is_ascii_digit() {
+            let si = i;
+            while i < a.len() && a[i].is_ascii_digit() {
+                i += 1;
+            }
+            let sj = j;
+            while j < b.len() && b[j].is_ascii_digit() {
+                j += 1;
+            }
+            let (ra, rb) = (&a[si..i], &b[sj..j]);
+            let ord = if ra[0] == b'0' || rb[0] == b'0' {
+                // Leading zeros compare as a fraction: left-aligned.
+                ra.cmp(rb)
+            } else {
+                let ta = ra.len();
+                let tb = rb.len();
+                ta.cmp(&tb).then_with(|| ra.cmp(rb))
+            };
+            if ord != Ordering::Equal {
+                return ord;
+            }
+        } else {
+            let ord = a[i].cmp(&b[j]);
+            if ord != Ordering::Equal {
+                return ord;
+            }
+            i += 1;
+            j += 1;
+        }
+    }
+    (a.len() - i).cmp(&(b.len() - j))
+}
+
+/// Enum values sorted as MediaWiki lists them: deprecated values last, then
+/// natural order.
+pub fn sorted_enum_values(values: &[&str], deprecated: &[&str]) -> Vec<String> {
+    let mut v: Vec<&str> = values.to_vec();
+    v.sort_by(|x, y| {
+        deprecated
+            .contains(x)
+            .cmp(&deprecated.contains(y))
+            .then_with(|| natural_cmp(x, y))
+    });
+    v.into_iter().map(str::to_string).collect()
 }
 
 /// A validated value.
@@ -361,7 +473,11 @@ fn validate_one(
             }
             Ok(Some(PVal::IntList(ints)))
         }
-        PType::Enum(_) | PType::Submodule(_) | PType::Tags | PType::Namespace => {
+        PType::Enum(_)
+        | PType::Submodule(_)
+        | PType::ModuleNames(_)
+        | PType::Tags
+        | PType::Namespace => {
             let allowed = enum_values(&def.ptype, cx);
             if def.allow_all && uniq.iter().any(|v| v == "*") {
                 return Ok(Some(PVal::List(allowed)));
@@ -430,7 +546,7 @@ fn single(
                 warnings,
             )))
         }
-        PType::Enum(_) | PType::Submodule(_) | PType::Namespace => {
+        PType::Enum(_) | PType::Submodule(_) | PType::ModuleNames(_) | PType::Namespace => {
             let allowed = enum_values(&def.ptype, cx);
             if allowed.iter().any(|a| a == value) {
                 Ok(PVal::Str(value.to_string()))

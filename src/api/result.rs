@@ -115,6 +115,9 @@ pub struct Map {
     /// fv1 only: keys printed with their content key as `*` (sub-elements in XML).
     /// Kept for completeness of the model; rarely used.
     pub preserve_keys: bool,
+    /// Scalar keys that XML prints as child elements instead of attributes
+    /// (MediaWiki's `ApiResult::setSubelementsList`). JSON ignores this.
+    pub subelements: Vec<String>,
 }
 
 impl Map {
@@ -169,6 +172,13 @@ impl Map {
         let key = key.into();
         self.entries.retain(|(k, _)| *k != key);
         self.entries.insert(0, (key, val.into()));
+    }
+
+    /// Marks `key` to print as a child element in XML.
+    pub fn set_subelement(&mut self, key: &str) {
+        if !self.subelements.iter().any(|k| k == key) {
+            self.subelements.push(key.to_string());
+        }
     }
 
     /// Sets `key` as this map's content value.

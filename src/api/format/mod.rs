@@ -12,45 +12,59 @@ use crate::api::{Cx, Group, ModuleDef};
 
 static JSON_PARAMS: &[ParamDef] = &[
     ParamDef::string("callback").help(
-        "Wrap the output in a call to this JavaScript function (JSONP). Such requests run as \
-         an anonymous user.",
+        "Wrap the output in a call to this JavaScript function (JSONP). Such requests always \
+         run without a logged-in user.",
     ),
-    ParamDef::boolean("utf8")
-        .help("Print non-ASCII characters as they are instead of \\u escapes (formatversion=1)."),
-    ParamDef::boolean("ascii")
-        .help("Escape every non-ASCII character as \\uXXXX (formatversion=2)."),
+    ParamDef::boolean("utf8").help(
+        "Print non-ASCII characters as they are rather than as \\u escapes. The default when \
+         formatversion is not 1.",
+    ),
+    ParamDef::boolean("ascii").help(
+        "Escape every non-ASCII character as a \\u sequence. The default when formatversion is 1.",
+    ),
     ParamDef::enumeration("formatversion", &["1", "2", "latest"])
         .default("1")
-        .help("Output shape: 1 is the historical one, 2 the modern one, latest the newest."),
+        .help("The shape of the output.")
+        .value_help(&[
+            ("1", "The historical shape, kept for old clients."),
+            ("2", "The modern shape, with real booleans and lists."),
+            (
+                "latest",
+                "The newest shape; it may change in later versions.",
+            ),
+        ]),
 ];
 
+static WRAPPEDHTML: ParamDef = ParamDef::boolean("wrappedhtml")
+    .help("Return the pretty-printed HTML and the page modules it needs inside a JSON object.");
+
 static JSONFM_PARAMS: &[ParamDef] = &[
-    ParamDef::boolean("wrappedhtml")
-        .help("Return the pretty HTML and its modules inside a JSON object."),
-    ParamDef::string("callback").help("Wrap the output in a call to this JavaScript function."),
-    ParamDef::boolean("utf8").help("Print non-ASCII characters as they are (formatversion=1)."),
-    ParamDef::boolean("ascii").help("Escape every non-ASCII character (formatversion=2)."),
-    ParamDef::enumeration("formatversion", &["1", "2", "latest"])
-        .default("1")
-        .help("Output shape: 1, 2 or latest."),
+    WRAPPEDHTML,
+    JSON_PARAMS[0],
+    JSON_PARAMS[1],
+    JSON_PARAMS[2],
+    JSON_PARAMS[3],
 ];
 
 static XML_PARAMS: &[ParamDef] = &[
-    ParamDef::string("xslt")
-        .help("A page in the MediaWiki namespace ending in .xsl to use as stylesheet."),
-    ParamDef::boolean("includexmlnamespace").help("Add an XML namespace to the root element."),
+    ParamDef::string("xslt").help(
+        "Name of a page in the MediaWiki namespace, ending in .xsl, to use as the XSL \
+         stylesheet of the output.",
+    ),
+    ParamDef::boolean("includexmlnamespace")
+        .help("Put the MediaWiki API XML namespace on the root element."),
 ];
 
-static XMLFM_PARAMS: &[ParamDef] = &[
-    ParamDef::boolean("wrappedhtml")
-        .help("Return the pretty HTML and its modules inside a JSON object."),
-    ParamDef::string("xslt").help("A stylesheet page in the MediaWiki namespace."),
-    ParamDef::boolean("includexmlnamespace").help("Add an XML namespace to the root element."),
-];
+static XMLFM_PARAMS: &[ParamDef] = &[WRAPPEDHTML, XML_PARAMS[0], XML_PARAMS[1]];
+
+const DATA_FORMATS: &[&str] =
+    &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Data_formats"];
 
 const fn printer(name: &'static str, class: &'static str, summary: &'static str) -> ModuleDef {
     let mut m = ModuleDef::new(name, Group::Format, class);
-    m.read_rights = false;
+    // Format modules count as reading (MediaWiki's ApiFormatBase::isReadMode).
+    m.read_rights = true;
+    m.help_urls = DATA_FORMATS;
     m.summary = summary;
     m
 }
@@ -59,7 +73,7 @@ pub static JSON: ModuleDef = ModuleDef {
     params: JSON_PARAMS,
     examples: &[(
         "action=query&meta=siteinfo&siprop=namespaces&format=json",
-        "Print the result of a query as JSON.",
+        "The namespaces of the wiki, as JSON.",
     )],
     ..printer("json", "ApiFormatJson", "Print the result as JSON.")
 };
@@ -67,19 +81,19 @@ pub static JSONFM: ModuleDef = ModuleDef {
     params: JSONFM_PARAMS,
     examples: &[(
         "action=query&meta=siteinfo&siprop=namespaces&format=jsonfm",
-        "Print the result of a query as pretty JSON in HTML.",
+        "The namespaces of the wiki, as JSON in a readable HTML page.",
     )],
     ..printer(
         "jsonfm",
         "ApiFormatJson",
-        "Print the result as JSON, pretty-printed in HTML.",
+        "Print the result as JSON inside an HTML page, for reading in a browser.",
     )
 };
 pub static XML: ModuleDef = ModuleDef {
     params: XML_PARAMS,
     examples: &[(
         "action=query&meta=siteinfo&siprop=namespaces&format=xml",
-        "Print the result of a query as XML.",
+        "The namespaces of the wiki, as XML.",
     )],
     ..printer("xml", "ApiFormatXml", "Print the result as XML.")
 };
@@ -87,12 +101,12 @@ pub static XMLFM: ModuleDef = ModuleDef {
     params: XMLFM_PARAMS,
     examples: &[(
         "action=query&meta=siteinfo&siprop=namespaces&format=xmlfm",
-        "Print the result of a query as pretty XML in HTML.",
+        "The namespaces of the wiki, as XML in a readable HTML page.",
     )],
     ..printer(
         "xmlfm",
         "ApiFormatXml",
-        "Print the result as XML, pretty-printed in HTML.",
+        "Print the result as XML inside an HTML page, for reading in a browser.",
     )
 };
 pub static NONE: ModuleDef = ModuleDef {
@@ -100,7 +114,7 @@ pub static NONE: ModuleDef = ModuleDef {
         "action=query&meta=siteinfo&siprop=namespaces&format=none",
         "Run a query and print nothing.",
     )],
-    ..printer("none", "ApiFormatNone", "Print nothing.")
+    ..printer("none", "ApiFormatNone", "Print nothing at all.")
 };
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -30,6 +30,9 @@ fn write_element(out: &mut String, name: &str, m: &Map, idx: Option<&str>) {
         match v {
             Val::Bool(true) | Val::RealBool(true) => push_attr(out, k, ""),
             Val::Bool(false) | Val::RealBool(false) => {}
+            Val::Int(_) | Val::Float(_) | Val::Str(_) if m.subelements.contains(k) => {
+                children.push((k, v))
+            }
             Val::Int(_) | Val::Float(_) | Val::Str(_) => {
                 push_attr(out, k, &scalar_text(v).unwrap_or_default())
             }
