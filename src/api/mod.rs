@@ -54,9 +54,10 @@ impl Group {
 /// The body of an action module (or of a query submodule run as itself).
 pub type ExecFn = fn(&mut Cx<'_>, &Params) -> ApiResult<()>;
 
-/// A query submodule run as a generator: it returns page titles (as
-/// `(namespace, dbkey)`) for the page set instead of writing results.
-pub type GenerateFn = fn(&mut Cx<'_>, &Params) -> ApiResult<Vec<(i32, String)>>;
+/// A query submodule run as a generator: it returns pages (rows or
+/// `(namespace, dbkey)` titles) and its continuation values for the page set
+/// instead of writing results. The parameters are validated with the `g` prefix.
+pub type GenerateFn = fn(&mut Cx<'_>, &Params) -> ApiResult<query::pageset::Generated>;
 
 /// One API module, declared once.
 #[derive(Debug, Clone, Copy)]
@@ -283,6 +284,12 @@ pub struct Cx<'a> {
     pub set_cookies: Vec<String>,
     /// A module that prints raw output (help) puts it here.
     pub raw_output: Option<RawOutput>,
+    /// The continuation manager while `action=query` (or another module with a
+    /// page set) runs; submodules add their continuation values here.
+    pub continuation: Option<query::continuation::Continuation>,
+    /// The page set of the running `action=query`, for prop modules (take it
+    /// with `Option::take` while working and put it back).
+    pub pageset: Option<query::pageset::PageSet>,
 }
 
 /// Output that bypasses the printer (the help page).
@@ -328,6 +335,14 @@ impl<'a> Cx<'a> {
             Msg::new("api-usage-mailinglist-ref"),
             None,
         );
+    }
+
+    /// Records a continuation value of the running query submodule (`name`
+    /// unprefixed); as a generator it goes to the generator's continuation.
+    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<String>) {
+        if let Some(c) = self.continuation.as_mut() {
+            c.add(def.name, &format!("{}{}", def.prefix, name), value);
+        }
     }
 
     /// Whether the user may pass 500 values instead of 50.
@@ -495,6 +510,8 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         headers: Vec::new(),
         set_cookies: Vec::new(),
         raw_output: None,
+        continuation: None,
+        pageset: None,
     };
 
     // The printer is chosen before anything can fail, so errors print in it.
@@ -531,7 +548,7 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     }
     let elapsed = started.elapsed();
     tracing::debug!(?elapsed, "api request");
-    headers.extend(cx.headers.drain(..));
+    headers.append(&mut cx.headers);
     for c in cx.set_cookies.drain(..) {
         headers.push(("Set-Cookie".into(), c));
     }
@@ -835,6 +852,11 @@ fn place_warnings(cx: &mut Cx<'_>) {
         for w in &cx.warnings {
             let name = w.module.rsplit('+').next().unwrap_or(&w.module).to_string();
             let text = w.msg.plaintext();
+            // MediaWiki creates each module's entry on top (ADD_ON_TOP creates the
+            // path by prepending), so modules appear newest first.
+            if warnings.get(&name).is_none() {
+                warnings.prepend(name.clone(), Map::new());
+            }
             let entry = warnings.map_mut(&name);
             let joined = match entry.get("warnings") {
                 Some(Val::Str(existing)) => {
