@@ -57,9 +57,10 @@ impl Group {
 /// The body of an action module (or of a query submodule run as itself).
 pub type ExecFn = fn(&mut Cx<'_>, &Params) -> ApiResult<()>;
 
-/// A query submodule run as a generator: it returns page titles (as
-/// `(namespace, dbkey)`) for the page set instead of writing results.
-pub type GenerateFn = fn(&mut Cx<'_>, &Params) -> ApiResult<Vec<(i32, String)>>;
+/// A query submodule run as a generator: it returns pages (rows or
+/// `(namespace, dbkey)` titles) and its continuation values for the page set
+/// instead of writing results. The parameters are validated with the `g` prefix.
+pub type GenerateFn = fn(&mut Cx<'_>, &Params) -> ApiResult<query::pageset::Generated>;
 
 /// One API module, declared once.
 #[derive(Debug, Clone, Copy)]
@@ -98,6 +99,8 @@ pub struct ModuleDef {
     /// Help for parameters whose names are not known in advance (the
     /// authentication-request fields of `clientlogin`), in our own words.
     pub dynamic_params: Option<&'static str>,
+    /// How a GET answer of this (query sub)module may be cached.
+    pub cache_mode: CacheMode,
 }
 
 impl ModuleDef {
@@ -124,6 +127,7 @@ impl ModuleDef {
             source: "MediaWiki",
             license: "GPL-2.0-or-later",
             dynamic_params: None,
+            cache_mode: CacheMode::Private,
         }
     }
 
@@ -421,6 +425,12 @@ pub struct Cx<'a> {
     pub raw_output: Option<RawOutput>,
     /// Set by read modules that may be cached; private by default.
     pub cache_mode: CacheMode,
+    /// The continuation manager while `action=query` (or another module with a
+    /// page set) runs; submodules add their continuation values here.
+    pub continuation: Option<query::continuation::Continuation>,
+    /// The page set of the running `action=query`, for prop modules (take it
+    /// with `Option::take` while working and put it back).
+    pub pageset: Option<query::pageset::PageSet>,
 }
 
 /// Output that bypasses the printer (the help page).
@@ -468,6 +478,14 @@ impl<'a> Cx<'a> {
             Msg::new("api-usage-mailinglist-ref"),
             None,
         );
+    }
+
+    /// Records a continuation value of the running query submodule (`name`
+    /// unprefixed); as a generator it goes to the generator's continuation.
+    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<String>) {
+        if let Some(c) = self.continuation.as_mut() {
+            c.add(def.name, &format!("{}{}", def.prefix, name), value);
+        }
     }
 
     /// Whether the user may pass 500 values instead of 50.
@@ -647,6 +665,8 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         set_cookies: Vec::new(),
         raw_output: None,
         cache_mode: CacheMode::Private,
+        continuation: None,
+        pageset: None,
     };
 
     // The printer is chosen before anything can fail, so errors print in it.
@@ -1074,6 +1094,8 @@ fn finish(
             "Cache-Control".into(),
             "private, must-revalidate, max-age=0".into(),
         ));
+        headers.push(("Vary".into(), "Accept-Encoding,Cookie".into()));
+        headers.push(("Expires".into(), "Thu, 01 Jan 1970 00:00:00 GMT".into()));
         headers.push((
             "Content-Disposition".into(),
             format!("inline; filename={}", raw.filename),
@@ -1109,15 +1131,18 @@ fn finish(
             PrinterOpts::default()
         }
     };
-    if cx.errorformat != ErrorFormat::Bc && cx.result.get("errors").is_some() {
-        // fv1 moves the docref content last; place warnings before it.
-    }
     place_warnings(cx);
     let out = printer.print(cx, &opts, status);
     headers.push((
         "Cache-Control".into(),
         "private, must-revalidate, max-age=0".into(),
     ));
+    if printer.is_html() {
+        // The HTML printers answer through MediaWiki's page output.
+        headers.retain(|(k, _)| k != "Vary");
+        headers.push(("Vary".into(), "Accept-Encoding,Cookie".into()));
+        headers.push(("Expires".into(), "Thu, 01 Jan 1970 00:00:00 GMT".into()));
+    }
     headers.push((
         "Content-Disposition".into(),
         format!("inline; filename={}", out.filename),

@@ -505,7 +505,10 @@ fn validate_one(
             }
             Ok(Some(PVal::List(good)))
         }
-        _ => Ok(Some(PVal::List(uniq))),
+        _ => {
+            let _ = out;
+            Ok(Some(PVal::List(uniq)))
+        }
     }
 }
 
@@ -546,6 +549,9 @@ fn single(
                 warnings,
             )))
         }
+        // MediaWiki declares `generator` without a type and checks the name when
+        // the page set runs (`badgenerator`), so any string passes here.
+        PType::Submodule(SubGroup::Generator) => Ok(PVal::Str(value.to_string())),
         PType::Enum(_) | PType::Submodule(_) | PType::ModuleNames(_) | PType::Namespace => {
             let allowed = enum_values(&def.ptype, cx);
             if allowed.iter().any(|a| a == value) {

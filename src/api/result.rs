@@ -96,11 +96,21 @@ pub enum MapKind {
     /// An object everywhere.
     #[default]
     Assoc,
-    /// fv1: an object keyed by the entry keys; fv2: a list of the values.
-    /// XML: repeated elements named by `tag`.
+    /// fv2: a list of the values sorted by key. fv1 and XML: PHP's default type
+    /// (see [`php_default_is_list`]): a sorted list when the keys are integers up
+    /// to `len - 1`, else an object keyed by the entry keys (XML: repeated `tag`
+    /// elements with `_idx`). `query.pages`.
     BcArray,
     /// JSON: an object; XML: a list of `<tag name="key">value</tag>`.
     Kvp,
+    /// fv2: an object; fv1: PHP's default type (a list when the printed keys are
+    /// integers up to `len - 1`, else an object). XML: repeated `tag` elements,
+    /// always with `_idx` (`thumblimits`, `magiclinks`, `namespaces`).
+    BcAssoc,
+    /// PHP's default array type in every format: a sorted list when its keys are
+    /// integers up to `len - 1`, else an object. XML: repeated `tag` elements, with
+    /// `_idx` when not a list (`badrevids`).
+    PhpDefault,
 }
 
 /// An ordered map of keys to values, with printing metadata.
@@ -128,6 +138,22 @@ impl Map {
     pub fn bc_array(tag: &'static str) -> Map {
         Map {
             kind: MapKind::BcArray,
+            tag: Some(tag),
+            ..Map::default()
+        }
+    }
+
+    pub fn bc_assoc(tag: &'static str) -> Map {
+        Map {
+            kind: MapKind::BcAssoc,
+            tag: Some(tag),
+            ..Map::default()
+        }
+    }
+
+    pub fn php_default(tag: &'static str) -> Map {
+        Map {
+            kind: MapKind::PhpDefault,
             tag: Some(tag),
             ..Map::default()
         }
@@ -232,6 +258,36 @@ impl Map {
 
     pub fn len(&self) -> usize {
         self.entries.len()
+    }
+}
+
+/// Whether `key` is an integer key of a PHP array (`"12"`, `"-3"`; not `"012"`).
+fn php_int_key(key: &str) -> Option<i64> {
+    let i: i64 = key.parse().ok()?;
+    (i.to_string() == key).then_some(i)
+}
+
+/// PHP's default array type: a list when every key is an integer and the largest
+/// is `len - 1` (`ApiResult`'s rule), else an object.
+pub fn php_default_is_list<'a>(keys: impl Iterator<Item = &'a str>) -> bool {
+    let mut max = -1i64;
+    let mut n = 0i64;
+    for k in keys {
+        match php_int_key(k) {
+            Some(i) => max = max.max(i),
+            None => return false,
+        }
+        n += 1;
+    }
+    max == n - 1
+}
+
+/// Key order of PHP 8.2's `<=>` on array keys: integers numerically, otherwise as
+/// strings (how MediaWiki sorts an array-typed result before dropping its keys).
+pub fn php_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    match (php_int_key(a), php_int_key(b)) {
+        (Some(x), Some(y)) => x.cmp(&y),
+        _ => a.cmp(b),
     }
 }
 

@@ -44,7 +44,8 @@ pub const DEFAULT_GROUPS: &[(&str, &[&str])] = &[
             "editmyuserjs",
             "editmyuserjsredirect",
             "purge",
-            "sendemail",
+            // MediaWiki's `sendemail` is left out: wikid sends no e-mail (as a
+            // MediaWiki with $wgEnableEmail = false, like the reference wiki).
             "applychangetags",
             "changetags",
             "editcontentmodel",

@@ -40,11 +40,67 @@ pub struct UserRow {
     pub groups: Vec<String>,
 }
 
+/// One row of the `page` table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Page {
+    pub id: i64,
+    pub ns: i32,
+    /// DB key (underscores, no namespace prefix).
+    pub title: String,
+    pub is_redirect: bool,
+    pub is_new: bool,
+    /// Id of the latest revision.
+    pub latest: i64,
+    /// MediaWiki timestamp (`YYYYMMDDHHMMSS`).
+    pub touched: String,
+    pub len: i64,
+    pub content_model: String,
+    pub lang: Option<String>,
+}
+
+/// Protection filter of a page listing (`apprtype` and friends).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ProtectionFilter {
+    pub types: Vec<String>,
+    /// Empty: any level.
+    pub levels: Vec<String>,
+    /// `Some(true)`: cascading only; `Some(false)`: non-cascading only.
+    pub cascade: Option<bool>,
+    /// `Some(true)`: indefinite only; `Some(false)`: with an expiry only.
+    pub indefinite: Option<bool>,
+}
+
+/// A page listing in title order within one namespace (`list=allpages`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct PageListQuery {
+    pub ns: i32,
+    /// Inclusive start DB key (the end in descending order).
+    pub from: Option<String>,
+    /// Inclusive end DB key.
+    pub to: Option<String>,
+    /// DB key prefix.
+    pub prefix: Option<String>,
+    pub descending: bool,
+    /// `Some(true)`: redirects only; `Some(false)`: non-redirects only.
+    pub redirects: Option<bool>,
+    pub min_size: Option<i64>,
+    pub max_size: Option<i64>,
+    /// `Some(true)`: pages with language links only; `Some(false)`: without.
+    pub langlinks: Option<bool>,
+    pub protection: Option<ProtectionFilter>,
+    /// Maximum number of rows.
+    pub limit: usize,
+}
+
 pub trait Store: Send + Sync {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>>;
     fn write(&self) -> Result<Box<dyn WriteTxn + '_>>;
     /// Short name of the backend (`sqlite`, `postgres`), for siteinfo.
     fn kind(&self) -> &'static str;
+    /// Version of the database software, for siteinfo's `dbversion`.
+    fn version(&self) -> String {
+        String::new()
+    }
 }
 
 pub trait ReadTxn {
@@ -56,6 +112,15 @@ pub trait ReadTxn {
     fn user_by_name(&mut self, name: &str) -> Result<Option<UserRow>>;
     /// Members per group (explicit groups only).
     fn group_member_counts(&mut self) -> Result<Vec<(String, i64)>>;
+    /// Pages with the given (namespace, DB key) pairs. Order: namespaces in the
+    /// order of their first appearance in `titles`, each sorted by DB key.
+    fn pages_by_titles(&mut self, titles: &[(i32, String)]) -> Result<Vec<Page>>;
+    /// Pages with the given ids, ascending by id.
+    fn pages_by_ids(&mut self, ids: &[i64]) -> Result<Vec<Page>>;
+    /// (revision id, page id) of the given live revisions, ascending by revision id.
+    fn revision_pages(&mut self, rev_ids: &[i64]) -> Result<Vec<(i64, i64)>>;
+    /// A page listing (see [`PageListQuery`]).
+    fn list_pages(&mut self, q: &PageListQuery) -> Result<Vec<Page>>;
 }
 
 pub trait WriteTxn: ReadTxn {

@@ -7,7 +7,7 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{Interwiki, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
+use super::{Interwiki, Page, PageListQuery, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
@@ -121,6 +121,10 @@ impl Store for SqliteStore {
     fn kind(&self) -> &'static str {
         "sqlite"
     }
+
+    fn version(&self) -> String {
+        rusqlite::version().to_string()
+    }
 }
 
 /// A read transaction on a pooled connection.
@@ -172,6 +176,29 @@ impl Conn for SqliteWrite<'_> {
     fn c(&self) -> &Connection {
         &self.conn
     }
+}
+
+const PAGE_COLUMNS: &str = "page_id, page_namespace, page_title, page_is_redirect, page_is_new, \
+     page_latest, page_touched, page_len, page_content_model, page_lang";
+
+fn page_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Page> {
+    Ok(Page {
+        id: r.get(0)?,
+        ns: r.get(1)?,
+        title: r.get(2)?,
+        is_redirect: r.get::<_, i64>(3)? != 0,
+        is_new: r.get::<_, i64>(4)? != 0,
+        latest: r.get(5)?,
+        touched: r.get(6)?,
+        len: r.get(7)?,
+        content_model: r.get(8)?,
+        lang: r.get(9)?,
+    })
+}
+
+/// `?,?,?` for `n` placeholders.
+fn placeholders(n: usize) -> String {
+    vec!["?"; n].join(",")
 }
 
 impl<T: Conn> ReadTxn for T {
@@ -276,6 +303,160 @@ impl<T: Conn> ReadTxn for T {
             .c()
             .prepare_cached("SELECT ug_group, COUNT(*) FROM user_groups GROUP BY ug_group")?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn pages_by_titles(&mut self, titles: &[(i32, String)]) -> Result<Vec<Page>> {
+        let mut groups: Vec<(i32, Vec<&str>)> = Vec::new();
+        for (ns, key) in titles {
+            match groups.iter_mut().find(|(g, _)| g == ns) {
+                Some((_, keys)) => keys.push(key),
+                None => groups.push((*ns, vec![key])),
+            }
+        }
+        let mut out = Vec::new();
+        for (ns, keys) in groups {
+            for chunk in keys.chunks(500) {
+                let sql = format!(
+                    "SELECT {PAGE_COLUMNS} FROM page WHERE page_namespace = ? AND page_title IN ({}) \
+                     ORDER BY page_title",
+                    placeholders(chunk.len())
+                );
+                let mut stmt = self.c().prepare_cached(&sql)?;
+                let mut args: Vec<rusqlite::types::Value> = vec![i64::from(ns).into()];
+                args.extend(
+                    chunk
+                        .iter()
+                        .map(|k| rusqlite::types::Value::Text(k.to_string())),
+                );
+                let rows = stmt.query_map(rusqlite::params_from_iter(args), page_row)?;
+                for r in rows {
+                    out.push(r?);
+                }
+            }
+            // Chunks are each sorted; keep the whole group sorted.
+            let start = out.len() - out.iter().rev().take_while(|p| p.ns == ns).count();
+            out[start..].sort_by(|a, b| a.title.as_bytes().cmp(b.title.as_bytes()));
+        }
+        Ok(out)
+    }
+
+    fn pages_by_ids(&mut self, ids: &[i64]) -> Result<Vec<Page>> {
+        let mut out = Vec::new();
+        for chunk in ids.chunks(500) {
+            let sql = format!(
+                "SELECT {PAGE_COLUMNS} FROM page WHERE page_id IN ({}) ORDER BY page_id",
+                placeholders(chunk.len())
+            );
+            let mut stmt = self.c().prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter()), page_row)?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        out.sort_by_key(|p| p.id);
+        Ok(out)
+    }
+
+    fn revision_pages(&mut self, rev_ids: &[i64]) -> Result<Vec<(i64, i64)>> {
+        let mut out = Vec::new();
+        for chunk in rev_ids.chunks(500) {
+            let sql = format!(
+                "SELECT rev_id, rev_page FROM revision WHERE rev_id IN ({}) ORDER BY rev_id",
+                placeholders(chunk.len())
+            );
+            let mut stmt = self.c().prepare_cached(&sql)?;
+            let rows = stmt.query_map(rusqlite::params_from_iter(chunk.iter()), |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })?;
+            for r in rows {
+                out.push(r?);
+            }
+        }
+        out.sort_unstable();
+        Ok(out)
+    }
+
+    fn list_pages(&mut self, q: &PageListQuery) -> Result<Vec<Page>> {
+        use rusqlite::types::Value;
+        let mut sql = format!("SELECT {PAGE_COLUMNS} FROM page WHERE page_namespace = ?");
+        let mut args: Vec<Value> = vec![i64::from(q.ns).into()];
+        let (ge, le) = if q.descending {
+            ("<=", ">=")
+        } else {
+            (">=", "<=")
+        };
+        if let Some(from) = &q.from {
+            sql.push_str(&format!(" AND page_title {ge} ?"));
+            args.push(Value::Text(from.clone()));
+        }
+        if let Some(to) = &q.to {
+            sql.push_str(&format!(" AND page_title {le} ?"));
+            args.push(Value::Text(to.clone()));
+        }
+        if let Some(prefix) = &q.prefix {
+            // GLOB/LIKE are case-insensitive or pattern-based; compare bytes instead.
+            sql.push_str(" AND substr(page_title, 1, length(?)) = ?");
+            args.push(Value::Text(prefix.clone()));
+            args.push(Value::Text(prefix.clone()));
+        }
+        match q.redirects {
+            Some(true) => sql.push_str(" AND page_is_redirect = 1"),
+            Some(false) => sql.push_str(" AND page_is_redirect = 0"),
+            None => {}
+        }
+        if let Some(min) = q.min_size {
+            sql.push_str(" AND page_len >= ?");
+            args.push(min.into());
+        }
+        if let Some(max) = q.max_size {
+            sql.push_str(" AND page_len <= ?");
+            args.push(max.into());
+        }
+        match q.langlinks {
+            Some(true) => {
+                sql.push_str(" AND EXISTS (SELECT 1 FROM langlinks WHERE ll_from = page_id)")
+            }
+            Some(false) => {
+                sql.push_str(" AND NOT EXISTS (SELECT 1 FROM langlinks WHERE ll_from = page_id)")
+            }
+            None => {}
+        }
+        if let Some(pf) = &q.protection {
+            sql.push_str(&format!(
+                " AND EXISTS (SELECT 1 FROM page_restrictions WHERE pr_page = page_id AND pr_type IN ({})",
+                placeholders(pf.types.len())
+            ));
+            args.extend(pf.types.iter().map(|t| Value::Text(t.clone())));
+            if !pf.levels.is_empty() {
+                sql.push_str(&format!(
+                    " AND pr_level IN ({})",
+                    placeholders(pf.levels.len())
+                ));
+                args.extend(pf.levels.iter().map(|t| Value::Text(t.clone())));
+            }
+            match pf.cascade {
+                Some(true) => sql.push_str(" AND pr_cascade = 1"),
+                Some(false) => sql.push_str(" AND pr_cascade = 0"),
+                None => {}
+            }
+            match pf.indefinite {
+                Some(true) => sql.push_str(" AND (pr_expiry IS NULL OR pr_expiry = 'infinity')"),
+                Some(false) => {
+                    sql.push_str(" AND pr_expiry IS NOT NULL AND pr_expiry != 'infinity'")
+                }
+                None => {}
+            }
+            sql.push(')');
+        }
+        sql.push_str(if q.descending {
+            " ORDER BY page_title DESC LIMIT ?"
+        } else {
+            " ORDER BY page_title LIMIT ?"
+        });
+        args.push((q.limit.min(i64::MAX as usize) as i64).into());
+        let mut stmt = self.c().prepare_cached(&sql)?;
+        let rows = stmt.query_map(rusqlite::params_from_iter(args), page_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }

@@ -1,3 +1,5 @@
-//! Domain logic: titles, namespaces and (later) page operations. No HTTP, no SQL.
+//! Domain logic: titles, namespaces, special pages and (later) page operations. No
+//! HTTP, no SQL.
 pub mod namespace;
+pub mod special;
 pub mod title;

@@ -1,4 +1,6 @@
-//! The single integration-test binary: a real server over a real SQLite file.
+//! The single integration-test binary: real servers over HTTP and real SQLite files.
 
 mod envelope;
+mod query;
+mod siteinfo;
 mod support;

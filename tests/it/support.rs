@@ -4,11 +4,13 @@
 use std::collections::HashMap;
 use std::sync::mpsc;
 
+use serde_json::Value;
 use wikid::config::Config;
 
 pub struct TestWiki {
     pub api: String,
     pub admin_password: String,
+    pub db_path: std::path::PathBuf,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -32,6 +34,7 @@ impl TestWiki {
         };
         tweak(&mut config);
         let admin_password = config.admin_password.clone().unwrap_or_default();
+        let db_path = config.sqlite_path();
         let (tx, rx) = mpsc::channel();
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let thread = std::thread::spawn(move || {
@@ -56,10 +59,51 @@ impl TestWiki {
         TestWiki {
             api,
             admin_password,
+            db_path,
             _dir: dir,
             shutdown: Some(stop_tx),
             thread: Some(thread),
         }
+    }
+
+    /// Inserts page rows directly, for read tests that need pages:
+    /// (id, namespace, dbkey, is_redirect, latest revision).
+    pub fn seed_pages(&self, pages: &[(i64, i32, &str, bool, i64)]) {
+        let conn = rusqlite::Connection::open(&self.db_path).expect("open db");
+        // The fake revisions point at no content row.
+        conn.execute_batch("PRAGMA foreign_keys = OFF")
+            .expect("pragma");
+        for (id, ns, title, redirect, latest) in pages {
+            conn.execute(
+                "INSERT INTO page (page_id, page_namespace, page_title, page_is_redirect,
+                   page_random, page_touched, page_latest, page_len, page_content_model)
+                 VALUES (?1, ?2, ?3, ?4, 0.5, '20260101000000', ?5, 10, 'wikitext')",
+                rusqlite::params![id, ns, title, *redirect as i64, latest],
+            )
+            .expect("insert page");
+            conn.execute(
+                "INSERT INTO revision (rev_id, rev_page, rev_timestamp, rev_actor, rev_len,
+                   rev_sha1, rev_content_id) VALUES (?1, ?2, '20260101000000', 1, 10, '', 0)",
+                rusqlite::params![latest, id],
+            )
+            .expect("insert revision");
+        }
+    }
+
+    /// GET `api.php?<query>` and the raw body.
+    pub fn get_text(&self, query: &str) -> String {
+        self.client().get_raw(query).text()
+    }
+
+    /// GET with `format=json` (and whatever `query` adds), parsed.
+    pub fn get(&self, query: &str) -> Value {
+        let text = self.get_text(&format!("{query}&format=json"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("bad JSON {e}: {text}"))
+    }
+
+    /// Like [`TestWiki::get`] with formatversion=2.
+    pub fn get2(&self, query: &str) -> Value {
+        self.get(&format!("{query}&formatversion=2"))
     }
 
     pub fn client(&self) -> Client {
@@ -166,4 +210,11 @@ impl Client {
                 .call(),
         )
     }
+}
+
+/// Object keys in order.
+pub fn keys(v: &Value) -> Vec<String> {
+    v.as_object()
+        .map(|o| o.keys().cloned().collect())
+        .unwrap_or_default()
 }

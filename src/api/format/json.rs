@@ -1,6 +1,6 @@
 //! JSON printer with PHP `json_encode` escaping as MediaWiki's `ApiFormatJson` uses it.
 
-use crate::api::result::{Map, MapKind, Val};
+use crate::api::result::{php_default_is_list, php_key_cmp, Map, MapKind, Val};
 
 /// Options that change how a tree prints as JSON.
 #[derive(Debug, Clone, Copy)]
@@ -73,11 +73,25 @@ fn skipped(v: &Val, opts: JsonOpts) -> bool {
 }
 
 fn write_map(out: &mut String, m: &Map, opts: JsonOpts, depth: usize) {
-    if m.kind == MapKind::BcArray && opts.fv2 {
-        // A list of the values.
+    // Maps with PHP array-type semantics (see `MapKind`).
+    let as_list = match m.kind {
+        MapKind::BcArray if opts.fv2 => true,
+        MapKind::BcAssoc if opts.fv2 => false,
+        MapKind::BcArray | MapKind::BcAssoc | MapKind::PhpDefault => php_default_is_list(
+            m.entries
+                .iter()
+                .filter(|(_, v)| !skipped(v, opts))
+                .map(|(k, _)| k.as_str()),
+        ),
+        _ => false,
+    };
+    if as_list {
+        // A list of the values, sorted by key as MediaWiki does for array types.
+        let mut entries: Vec<&(String, Val)> = m.entries.iter().collect();
+        entries.sort_by(|a, b| php_key_cmp(&a.0, &b.0));
         let list = crate::api::result::List {
             tag: m.tag.unwrap_or("_v"),
-            items: m.entries.iter().map(|(_, v)| v.clone()).collect(),
+            items: entries.into_iter().map(|(_, v)| v.clone()).collect(),
         };
         write_val(out, &Val::List(list), opts, depth);
         return;

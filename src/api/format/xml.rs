@@ -1,6 +1,6 @@
 //! XML printer in the shape of MediaWiki's `ApiFormatXml`.
 
-use crate::api::result::{Map, MapKind, Val};
+use crate::api::result::{php_default_is_list, php_key_cmp, Map, MapKind, Val};
 
 pub fn to_string(root: &Map) -> String {
     let mut out = String::with_capacity(256);
@@ -41,6 +41,10 @@ fn write_element(out: &mut String, name: &str, m: &Map, idx: Option<&str>) {
     }
     if let Some(t) = &text {
         push_attr(out, "xml:space", "preserve");
+        if t.is_empty() && children.is_empty() {
+            out.push_str(" />");
+            return;
+        }
         out.push('>');
         push_text(out, t);
     } else if children.is_empty() {
@@ -61,9 +65,9 @@ fn write_child(out: &mut String, name: &str, v: &Val) {
     match v {
         Val::Map(m) => match m.kind {
             MapKind::Assoc => write_element(out, name, m, None),
-            MapKind::BcArray | MapKind::Kvp => {
+            MapKind::BcArray | MapKind::Kvp | MapKind::BcAssoc | MapKind::PhpDefault => {
                 let tag = m.tag.unwrap_or("_v");
-                if m.entries.is_empty() {
+                if m.entries.iter().all(|(_, v)| *v == Val::Bool(false)) {
                     out.push('<');
                     out.push_str(name);
                     out.push_str(" />");
@@ -72,8 +76,26 @@ fn write_child(out: &mut String, name: &str, v: &Val) {
                 out.push('<');
                 out.push_str(name);
                 out.push('>');
-                for (k, item) in &m.entries {
-                    if m.kind == MapKind::Kvp {
+                // PHP's default array type is a plain list (no `_idx`) when its
+                // keys are 0..n.
+                let sequential = matches!(m.kind, MapKind::PhpDefault | MapKind::BcArray)
+                    && php_default_is_list(
+                        m.entries
+                            .iter()
+                            .filter(|(_, v)| *v != Val::Bool(false))
+                            .map(|(k, _)| k.as_str()),
+                    );
+                let mut entries: Vec<&(String, Val)> = m.entries.iter().collect();
+                if sequential {
+                    entries.sort_by(|a, b| php_key_cmp(&a.0, &b.0));
+                }
+                for (k, item) in entries {
+                    if *item == Val::Bool(false) {
+                        continue;
+                    }
+                    if sequential {
+                        write_item(out, tag, item, None);
+                    } else if m.kind == MapKind::Kvp {
                         write_kvp_item(out, tag, k, item);
                     } else {
                         write_item(out, tag, item, Some(k));
@@ -118,10 +140,18 @@ fn write_item(out: &mut String, tag: &str, v: &Val, idx: Option<&str>) {
         Val::Map(m) if m.kind == MapKind::Assoc => write_element(out, tag, m, idx),
         Val::Map(_) | Val::List(_) => write_child(out, tag, v),
         scalar => {
+            let text = scalar_text(scalar).unwrap_or_default();
             out.push('<');
             out.push_str(tag);
+            if let Some(i) = idx {
+                push_attr(out, "_idx", i);
+            }
+            if text.is_empty() {
+                out.push_str(" />");
+                return;
+            }
             out.push('>');
-            push_text(out, &scalar_text(scalar).unwrap_or_default());
+            push_text(out, &text);
             out.push_str("</");
             out.push_str(tag);
             out.push('>');

@@ -1,15 +1,43 @@
-//! `action=query`: runs meta, list and prop submodules over a page set.
+//! `action=query`: runs prop, list and meta submodules over a page set.
 //! https://www.mediawiki.org/wiki/API:Query (mirrors includes/api/ApiQuery.php)
+//!
+//! Order of work, as MediaWiki does it: the requested submodules are collected
+//! (prop, then list, then meta, each in request order, duplicates dropped), the
+//! continuation manager reads `continue` and decides which of them run, the page
+//! set is filled (titles/pageids/revids or a generator) and its general page
+//! information written, then every submodule validates its own parameters and
+//! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
-use crate::api::error::ApiResult;
+pub mod allpages;
+pub mod continuation;
+pub mod pageset;
+pub mod siteinfo;
+
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::message::Msg;
 use crate::api::params::{PType, ParamDef, Params, SubGroup};
+use crate::api::request::Method;
+use crate::api::result::{List, Val};
+use crate::api::CacheMode;
 use crate::api::{Cx, Group, ModuleDef};
 
-/// Query submodules (meta, list, prop).
-pub static SUBMODULES: &[&ModuleDef] = &[];
+use continuation::Continuation;
+use pageset::{DataSource, PageSet};
 
+/// Query submodules (meta, list, prop).
+pub static SUBMODULES: &[&ModuleDef] = &[&allpages::ALLPAGES, &siteinfo::SITEINFO];
+
+/// A submodule by name, in any group.
 pub fn submodule(name: &str) -> Option<&'static ModuleDef> {
     SUBMODULES.iter().copied().find(|m| m.name == name)
+}
+
+/// A submodule by group and name.
+pub fn submodule_in(group: Group, name: &str) -> Option<&'static ModuleDef> {
+    SUBMODULES
+        .iter()
+        .copied()
+        .find(|m| m.group == group && m.name == name)
 }
 
 pub fn names(group: Group, _generators_only: bool) -> Vec<String> {
@@ -28,6 +56,29 @@ pub fn generator_names() -> Vec<String> {
         .collect()
 }
 
+/// The page-set parameters, as `action=query` declares them (other modules with
+/// a page set, such as purge, declare the same list).
+pub const PAGESET_PARAMS: [ParamDef; 6] = [
+    ParamDef::string("titles")
+        .multi()
+        .help("A list of titles to work on."),
+    ParamDef::integer("pageids")
+        .multi()
+        .help("A list of page IDs to work on."),
+    ParamDef::integer("revids")
+        .multi()
+        .help("A list of revision IDs to work on. Redirects are not resolved for these."),
+    ParamDef::new("generator", PType::Submodule(SubGroup::Generator)).help(
+        "Get the list of pages to work on by executing the specified query module. \
+         Generator parameters take an extra g prefix.",
+    ),
+    ParamDef::boolean("redirects").help("Automatically resolve redirects in the page set."),
+    ParamDef::boolean("converttitles").help(
+        "Convert titles to other variants if necessary. Only works if the wiki's content \
+         language supports variant conversion.",
+    ),
+];
+
 static PARAMS: &[ParamDef] = &[
     ParamDef::new("prop", PType::Submodule(SubGroup::Prop))
         .multi()
@@ -38,17 +89,204 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::new("meta", PType::Submodule(SubGroup::Meta))
         .multi()
         .help("Which metadata to get."),
+    ParamDef::boolean("indexpageids").help("Include an additional pageids section listing all returned page IDs."),
+    ParamDef::boolean("export").help("Export the current revisions of all given or generated pages."),
+    ParamDef::boolean("exportnowrap")
+        .help("Return the export XML without wrapping it in an XML result (same format as Special:Export). Can only be used with export."),
+    ParamDef::enumeration("exportschema", &["0.10", "0.11"])
+        .default("0.11")
+        .help("Target the given version of the XML dump format when exporting. Can only be used with export."),
+    ParamDef::boolean("iwurl").help("Whether to get the full URL if the title is an interwiki link."),
+    ParamDef::string("continue").help(
+        "When more results are available, use this to continue. The value and the other \
+         continuation values come from the continue section of the previous answer.",
+    ),
+    ParamDef::boolean("rawcontinue").help("Return raw query-continue data for continuation."),
+    PAGESET_PARAMS[0],
+    PAGESET_PARAMS[1],
+    PAGESET_PARAMS[2],
+    PAGESET_PARAMS[3],
+    PAGESET_PARAMS[4],
+    PAGESET_PARAMS[5],
 ];
 
 pub static QUERY: ModuleDef = ModuleDef {
     summary: "Fetch data from and about the wiki.",
+    extra_help: &[
+        "All data modifications will first have to use query to acquire a token to prevent abuse from malicious sites.",
+    ],
     params: PARAMS,
-    help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Query"],
+    help_urls: &[
+        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:Query",
+        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:Meta",
+        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:Properties",
+        "https://www.mediawiki.org/wiki/Special:MyLanguage/API:Lists",
+    ],
+    examples: &[
+        (
+            "action=query&prop=revisions&meta=siteinfo&titles=Main%20Page&rvprop=user|comment&continue=",
+            "Fetch site info and revisions of Main Page.",
+        ),
+        (
+            "action=query&generator=allpages&gapprefix=API/&prop=revisions&continue=",
+            "Fetch revisions of pages beginning with API/.",
+        ),
+    ],
     execute: Some(execute),
     ..ModuleDef::new("query", Group::Action, "ApiQuery")
 };
 
-fn execute(cx: &mut Cx<'_>, _p: &Params) -> ApiResult<()> {
-    cx.result.prepend("batchcomplete", true);
+fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    // Requested submodules: prop, list, meta; duplicates dropped.
+    let mut modules: Vec<&'static ModuleDef> = Vec::new();
+    let mut prop_names: Vec<String> = Vec::new();
+    for (param, group) in [
+        ("prop", Group::Prop),
+        ("list", Group::List),
+        ("meta", Group::Meta),
+    ] {
+        for name in p.list(param) {
+            let Some(def) = submodule_in(group, name) else {
+                continue;
+            };
+            if cx.req.method != Method::Post && def.must_post {
+                return Err(ApiError::must_be_posted(def.name));
+            }
+            if !modules.iter().any(|m| m.name == def.name) {
+                modules.push(def);
+                if group == Group::Prop {
+                    prop_names.push(def.name.to_string());
+                }
+            }
+        }
+    }
+    let names: Vec<String> = modules.iter().map(|m| m.name.to_string()).collect();
+    let cont = Continuation::new(cx.req, &names, &prop_names)?;
+    // Modules skipped by `continue` still read their parameters (no unknown-
+    // parameter warnings for them).
+    for def in &modules {
+        if !cont.runs(def.name) {
+            cx.params_for(def, def.prefix)?;
+        }
+    }
+    let generator_done = cont.generator_done();
+    cx.continuation = Some(cont);
+
+    let mut ps = PageSet::new(p.flag("redirects"));
+    if generator_done {
+        // Validates the generator and marks its parameters as used.
+        if PageSet::data_source(p)? == DataSource::Generator {
+            run_generator(cx, p, &mut ps, true)?;
+        }
+    } else {
+        if PageSet::data_source(p)? == DataSource::Generator {
+            run_generator(cx, p, &mut ps, false)?;
+        } else {
+            ps.populate(cx, p, "")?;
+        }
+        output_general_page_info(cx, p, &ps)?;
+    }
+    cx.pageset = Some(ps);
+
+    // The answer may be cached only as far as every submodule allows.
+    cx.cache_mode = modules
+        .iter()
+        .map(|m| m.cache_mode)
+        .max()
+        .unwrap_or(CacheMode::Public)
+        .max(CacheMode::Public);
+
+    for def in &modules {
+        let runs = cx.continuation.as_ref().is_some_and(|c| c.runs(def.name));
+        if !runs {
+            continue;
+        }
+        let path = def.path();
+        let saved = std::mem::replace(&mut cx.module_path, path.clone());
+        let params = cx.params_for(def, def.prefix)?;
+        let exec = def
+            .execute
+            .ok_or_else(|| ApiError::internal(anyhow::anyhow!("module {path} cannot run")))?;
+        exec(cx, &params).map_err(|e| e.in_module(&path))?;
+        cx.module_path = saved;
+    }
+
+    let cont = cx.continuation.take().unwrap_or_default();
+    cx.pageset = None;
+    if p.flag("rawcontinue") {
+        let non = cont.raw_noncontinuation();
+        if !non.is_empty() {
+            cx.result.prepend("query-noncontinue", non);
+        }
+        let raw = cont.raw_continuation();
+        if !raw.is_empty() {
+            cx.result.prepend("query-continue", raw);
+        }
+    } else {
+        cont.set_into_result(&mut cx.result);
+    }
+    Ok(())
+}
+
+/// Runs `generator=` (only validating it when `dry`), feeding its pages to `ps`.
+fn run_generator(cx: &mut Cx<'_>, p: &Params, ps: &mut PageSet, dry: bool) -> ApiResult<()> {
+    let name = p.str("generator").unwrap_or_default().to_string();
+    let def = submodule(&name).ok_or_else(|| {
+        ApiError::coded(
+            "badgenerator",
+            Msg::new("apierror-badgenerator-unknown").p(name.clone()),
+        )
+    })?;
+    let generate = def.generate.ok_or_else(|| {
+        ApiError::coded(
+            "badgenerator",
+            Msg::new("apierror-badgenerator-notgenerator").p(name.clone()),
+        )
+    })?;
+    let prefix = format!("g{}", def.prefix);
+    let path = def.path();
+    let saved = std::mem::replace(&mut cx.module_path, path.clone());
+    let gp = cx.params_for(def, &prefix)?;
+    if dry {
+        cx.module_path = saved;
+        return Ok(());
+    }
+    let generated = generate(cx, &gp).map_err(|e| e.in_module(&path))?;
+    cx.module_path = saved;
+    if let Some(c) = cx.continuation.as_mut() {
+        for (k, v) in &generated.continues {
+            c.add_generator(def.name, &format!("{prefix}{k}"), v.clone());
+        }
+    }
+    ps.add_generated(cx, generated)
+}
+
+/// `normalized`, `interwiki`, `badrevids`, `pageids` and `pages` of `query`.
+fn output_general_page_info(cx: &mut Cx<'_>, p: &Params, ps: &PageSet) -> ApiResult<()> {
+    let normalized = ps.normalized_result();
+    if !normalized.is_empty() {
+        cx.result.map_mut("query").set("normalized", normalized);
+    }
+    let interwiki = ps.interwiki_result(cx, p.flag("iwurl"))?;
+    if !interwiki.is_empty() {
+        cx.result.map_mut("query").set("interwiki", interwiki);
+    }
+    if !ps.missing_rev_ids.is_empty() {
+        let bad = ps.bad_revids_result();
+        cx.result.map_mut("query").set("badrevids", bad);
+    }
+    let pages = ps.general_page_info(cx);
+    if !pages.is_empty() {
+        let q = cx.result.map_mut("query");
+        if p.flag("indexpageids") {
+            let ids: Vec<Val> = pages
+                .entries
+                .iter()
+                .map(|(k, _)| Val::str(k.clone()))
+                .collect();
+            q.set("pageids", List::of("id", ids));
+        }
+        q.set("pages", pages);
+    }
     Ok(())
 }
