@@ -5,6 +5,11 @@
 //! Transactions are the API: [`Store::read`] gives a consistent snapshot,
 //! [`Store::write`] an exclusive write transaction that `commit` consumes; dropping
 //! it uncommitted rolls everything back, so an error can never leave half a write.
+//!
+//! Areas of the wiki (pages, links, users, …) may declare their own trait pair in
+//! a file of this folder (`pages.rs`: `PagesRead`, `PagesWrite`) and add it to the
+//! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
+//! `sqlite/<area>.rs`.
 
 pub mod sqlite;
 

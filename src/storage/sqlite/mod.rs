@@ -10,9 +10,9 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{Interwiki, Page, PageListQuery, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
 
-const INTERWIKI_DEFAULTS: &str = include_str!("interwiki.tsv");
+const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");
 
 pub struct SqliteStore {
     path: std::path::PathBuf,
@@ -128,7 +128,7 @@ impl Store for SqliteStore {
 }
 
 /// A read transaction on a pooled connection.
-struct SqliteRead<'a> {
+pub(crate) struct SqliteRead<'a> {
     conn: Option<Connection>,
     store: &'a SqliteStore,
 }
@@ -148,7 +148,7 @@ impl Drop for SqliteRead<'_> {
 }
 
 /// The write transaction holds the writer connection until commit or drop.
-struct SqliteWrite<'a> {
+pub(crate) struct SqliteWrite<'a> {
     conn: MutexGuard<'a, Connection>,
     done: bool,
 }
@@ -161,8 +161,10 @@ impl Drop for SqliteWrite<'_> {
     }
 }
 
-/// Queries shared by the read and write transactions.
-trait Conn {
+/// Queries shared by the read and write transactions. Area files in this folder
+/// implement their read traits for every `T: Conn` and their write traits for
+/// [`SqliteWrite`].
+pub(crate) trait Conn {
     fn c(&self) -> &Connection;
 }
 
