@@ -65,16 +65,7 @@ pub fn resolve(dbkey: &str) -> Option<(&'static SpecialPage, Option<&str>)> {
 /// `Title::fixSpecialName`: the canonical local DB key of a special page title,
 /// or `None` when no such special page exists.
 pub fn canonical_dbkey(dbkey: &str) -> Option<String> {
-    let (page, sub) = resolve(dbkey)?;
-    let name = page
-        .aliases
-        .first()
-        .unwrap_or(&page.realname)
-        .replace(' ', "_");
-    Some(match sub {
-        Some(s) => format!("{name}/{s}"),
-        None => name,
-    })
+    crate::wiki::title::special_local_name(dbkey).map(|n| n.replace(' ', "_"))
 }
 
 #[cfg(test)]

@@ -11,7 +11,6 @@ use crate::api::message::{Msg, Param};
 use crate::wiki::namespace::{Namespaces, NS_MAIN, NS_SPECIAL, NS_TALK, NS_USER, NS_USER_TALK};
 
 mod entities;
-mod special_pages;
 
 /// A parsed title.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -619,15 +618,18 @@ fn special_alias_map() -> &'static HashMap<String, &'static str> {
     MAP.get_or_init(|| {
         let mut map: HashMap<String, &'static str> = HashMap::new();
         let mut kept: HashSet<String> = HashSet::new();
-        for (name, _) in special_pages::SPECIAL_PAGES {
+        let pages = crate::wiki::special::all();
+        for page in pages {
+            let name = page.realname.as_str();
             let key = name.to_lowercase();
             map.insert(key.clone(), name);
             kept.insert(key);
         }
-        for (name, aliases) in special_pages::SPECIAL_PAGES {
-            for (i, alias) in aliases.iter().enumerate() {
+        for page in pages {
+            let name = page.realname.as_str();
+            for (i, alias) in page.aliases.iter().enumerate() {
                 let key = alias.to_lowercase().replace(' ', "_");
-                if map.get(&key) == Some(name) {
+                if map.get(&key) == Some(&name) {
                     continue;
                 }
                 if !kept.contains(&key) {
@@ -645,22 +647,22 @@ fn special_alias_map() -> &'static HashMap<String, &'static str> {
 /// The local name of a special page title text (`Name/sub`), when the name is a
 /// known special page or alias: the first alias that maps back to the page, with
 /// the subpage appended and the first letter upper-cased.
-fn special_local_name(dbkey: &str) -> Option<String> {
+pub(crate) fn special_local_name(dbkey: &str) -> Option<String> {
     let (name, sub) = match dbkey.split_once('/') {
         Some((n, s)) => (n, Some(s)),
         None => (dbkey, None),
     };
     let map = special_alias_map();
     let canonical: &str = map.get(&name.to_lowercase().replace(' ', "_"))?;
-    let aliases = special_pages::SPECIAL_PAGES
+    let aliases: &[String] = crate::wiki::special::all()
         .iter()
-        .find(|(n, _)| *n == canonical)
-        .map(|(_, a)| *a)
+        .find(|p| p.realname == canonical)
+        .map(|p| p.aliases.as_slice())
         .unwrap_or(&[]);
     let local = aliases
         .iter()
         .find(|a| map.get(&a.to_lowercase().replace(' ', "_")).copied() == Some(canonical))
-        .copied()
+        .map(String::as_str)
         .unwrap_or(canonical);
     let mut out = local.to_string();
     if let Some(sub) = sub {
