@@ -979,6 +979,8 @@ fn error_into_result(cx: &mut Cx<'_>, err: ApiError, headers: &mut Vec<(String, 
         cx.result.set("errors", list);
         let mut holder = std::mem::take(&mut cx.result);
         holder.set_content("docref", docref);
+        // XML prints it as its own element after <errors>.
+        holder.set_subelement("docref");
         cx.result = holder;
     }
     for (k, v) in keep {

@@ -166,6 +166,15 @@ fn xml_and_jsonp_and_html() {
             MAILING.replace('&', "&amp;")
         )
     );
+    let a = c.get_raw("action=query&maxlag=x&format=xml&errorformat=plaintext&requestid=7");
+    assert_eq!(
+        a.text(),
+        format!(
+            "<?xml version=\"1.0\"?><api requestid=\"7\"><errors><error code=\"badinteger\" module=\"main\" xml:space=\"preserve\">Invalid value \"x\" for integer parameter \"maxlag\".</error></errors><docref xml:space=\"preserve\">See {} for API usage. {}</docref></api>",
+            w.api,
+            MAILING.replace('&', "&amp;")
+        )
+    );
     let a = c.get_raw("action=query&format=json&callback=cb()");
     assert_eq!(
         a.header("content-type"),

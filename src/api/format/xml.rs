@@ -20,7 +20,7 @@ fn write_element(out: &mut String, name: &str, m: &Map, idx: Option<&str>) {
     let mut children: Vec<(&str, &Val)> = Vec::new();
     let mut text: Option<String> = None;
     for (k, v) in &m.entries {
-        if Some(k.as_str()) == content_key {
+        if Some(k.as_str()) == content_key && !m.subelements.contains(k) {
             text = scalar_text(v);
             if text.is_none() {
                 children.push((k, v));
