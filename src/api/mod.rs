@@ -135,6 +135,17 @@ impl ModuleDef {
         self.group == Group::Main
     }
 
+    /// How a request selects this module: `action=delete`, `action=query&list=allpages`.
+    pub fn request_path(&self) -> String {
+        match self.group {
+            Group::Meta | Group::List | Group::Prop => {
+                format!("action=query&{}={}", self.group.name(), self.name)
+            }
+            Group::Format => format!("format={}", self.name),
+            _ => format!("action={}", self.name),
+        }
+    }
+
     /// `delete`, or `query+allpages` for query submodules.
     pub fn path(&self) -> String {
         match self.group {
@@ -507,17 +518,13 @@ impl<'a> Cx<'a> {
         let path = def.path();
         for w in pw {
             if w.code == "deprecation" {
-                let feature = format!("{}&{}", path.replace("query+", "action=query&"), "");
-                let _ = feature;
-                let name = match &w.msg.params.first() {
+                // MediaWiki names the feature by the module's path in the request
+                // (`action=delete&watch`, `action=query&prop=info&intoken`).
+                let param = match w.msg.params.first() {
                     Some(message::Param::Text(n)) => n.clone(),
                     _ => String::new(),
                 };
-                let feature = if def.group == Group::Action {
-                    format!("action={}&{}", def.name, name)
-                } else {
-                    format!("{}&{}", path, name)
-                };
+                let feature = format!("{}&{param}", def.request_path());
                 let saved = std::mem::replace(&mut self.module_path, path.clone());
                 self.warn_deprecated(w.msg, &feature);
                 self.module_path = saved;
@@ -526,12 +533,9 @@ impl<'a> Cx<'a> {
             }
         }
         let p = res.map_err(|e| e.in_module(&path))?;
-        if !p.max_limits.is_empty() {
-            let limits = self.result.map_mut("limits");
-            for (name, v) in &p.max_limits {
-                let _ = name;
-                limits.set(def.name, *v);
-            }
+        // `limit=max` reports the value used under `limits`, keyed by module.
+        if let Some((_, v)) = p.max_limits.last() {
+            self.result.map_mut("limits").set(def.name, *v);
         }
         Ok(p)
     }
