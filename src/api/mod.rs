@@ -280,6 +280,8 @@ pub struct Cx<'a> {
     pub app: &'a App,
     pub req: &'a RawRequest,
     pub user: User,
+    /// The request's session (token secrets, login state).
+    pub session: crate::auth::session::Session,
     /// The result tree modules write into.
     pub result: Map,
     pub warnings: Vec<Warning>,
@@ -496,12 +498,13 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         headers.push(("MediaWiki-Login-Suppressed".into(), "true".into()));
     }
 
-    let user = app.user_for(req, anonymous_only);
+    let (user, session) = app.user_for(req, anonymous_only);
     let errorformat = ErrorFormat::parse(req.peek("errorformat").unwrap_or("bc"));
     let mut cx = Cx {
         app,
         req,
         user,
+        session,
         result: Map::new(),
         warnings: Vec::new(),
         module_path: "main".into(),
@@ -570,7 +573,8 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     let elapsed = started.elapsed();
     tracing::debug!(?elapsed, "api request");
     headers.append(&mut cx.headers);
-    for c in cx.set_cookies.drain(..) {
+    let session_cookies = cx.session.finish(app);
+    for c in session_cookies.into_iter().chain(cx.set_cookies.drain(..)) {
         headers.push(("Set-Cookie".into(), c));
     }
     finish(&mut cx, printer, status, headers)
@@ -698,15 +702,19 @@ fn check_token(
     token_type: &str,
     params: &Params,
 ) -> ApiResult<()> {
-    if cx.req.in_query.contains("token") {
+    let name = format!("{}token", module.prefix);
+    if cx.req.in_query.contains(&name) {
         return Err(ApiError::coded(
             "mustpostparams",
-            Msg::new("apierror-mustpostparams").p("token").p(1i64),
+            Msg::new("apierror-mustpostparams").p(name).p(1i64),
         )
         .in_module("main"));
     }
     let token = params.str("token").unwrap_or("");
-    if !cx.app.check_token(cx.req, &cx.user, token_type, token) {
+    if !cx
+        .app
+        .check_token(&cx.session, &cx.user, token_type, token)
+    {
         return Err(ApiError::msg(Msg::new("apierror-badtoken")).in_module(&module.path()));
     }
     Ok(())
