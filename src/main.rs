@@ -47,6 +47,49 @@ enum Command {
         #[arg(long, env = "WIKID_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
     },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage bot passwords.
+    #[command(subcommand)]
+    Botpassword(BotPasswordCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        name: String,
+        /// The password.
+        #[arg(long, env = "WIKID_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Comma-separated groups, e.g. sysop,bureaucrat,bot.
+        #[arg(long, default_value = "")]
+        groups: String,
+    },
+    /// Replace the groups of an account (comma-separated, empty for none).
+    SetGroups { name: String, groups: String },
+    /// Set a new password (printed when generated).
+    ResetPassword {
+        name: String,
+        #[arg(long, env = "WIKID_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BotPasswordCommand {
+    /// Create (or replace) a bot password; prints the login name and the password.
+    Create {
+        user: String,
+        appid: String,
+        /// Comma-separated grants, e.g. basic,highvolume,editpage,delete.
+        #[arg(long, default_value = "basic")]
+        grants: String,
+        /// The password (32+ characters of [0-9a-w]); generated when absent.
+        #[arg(long, env = "WIKID_BOT_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -96,6 +139,48 @@ fn main() -> Result<()> {
                 config.admin_password = admin_password;
             }
             serve(config)
+        }
+        Command::User(cmd) => {
+            let app = wikid::open_app_only(config)?;
+            match cmd {
+                UserCommand::Create {
+                    name,
+                    password,
+                    groups,
+                } => {
+                    let groups = wikid::admin::parse_groups(&app, &groups)?;
+                    let name = wikid::admin::create_user(&app, &name, &password, &groups)?;
+                    println!("created user {name:?}");
+                }
+                UserCommand::SetGroups { name, groups } => {
+                    let groups = wikid::admin::parse_groups(&app, &groups)?;
+                    wikid::admin::set_groups(&app, &name, &groups)?;
+                    println!("groups of {name:?}: {}", groups.join(","));
+                }
+                UserCommand::ResetPassword { name, password } => {
+                    let generated = password.is_none();
+                    let pass = wikid::admin::reset_password(&app, &name, password)?;
+                    if generated {
+                        println!("new password of {name:?}: {pass}");
+                    } else {
+                        println!("password of {name:?} changed");
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Botpassword(BotPasswordCommand::Create {
+            user,
+            appid,
+            grants,
+            password,
+        }) => {
+            let app = wikid::open_app_only(config)?;
+            let (login, pass) =
+                wikid::admin::create_bot_password(&app, &user, &appid, &grants, password)?;
+            println!("{login}");
+            println!("{pass}");
+            Ok(())
         }
     }
 }

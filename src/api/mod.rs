@@ -6,15 +6,20 @@
 //! parameter warning → printing. Modules are plain `const` [`ModuleDef`] data; one
 //! file per module, listed in [`ACTIONS`] or `query::SUBMODULES`.
 
+pub mod clientlogin;
+pub mod createaccount;
 pub mod error;
 pub mod format;
 pub mod help;
+pub mod login;
+pub mod logout;
 pub mod message;
 pub mod paraminfo;
 pub mod params;
 pub mod query;
 pub mod request;
 pub mod result;
+pub mod userrights;
 
 use std::sync::Arc;
 
@@ -123,7 +128,16 @@ impl ModuleDef {
 }
 
 /// Action modules, in the order `action=` lists them.
-pub static ACTIONS: &[&ModuleDef] = &[&help::HELP, &paraminfo::PARAMINFO, &query::QUERY];
+pub static ACTIONS: &[&ModuleDef] = &[
+    &help::HELP,
+    &paraminfo::PARAMINFO,
+    &query::QUERY,
+    &login::LOGIN,
+    &logout::LOGOUT,
+    &clientlogin::CLIENTLOGIN,
+    &createaccount::CREATEACCOUNT,
+    &userrights::USERRIGHTS,
+];
 
 /// Output formats.
 pub static FORMATS: &[&ModuleDef] = &[

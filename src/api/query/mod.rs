@@ -5,8 +5,12 @@ use crate::api::error::ApiResult;
 use crate::api::params::{PType, ParamDef, Params, SubGroup};
 use crate::api::{Cx, Group, ModuleDef};
 
+pub mod tokens;
+pub mod userinfo;
+pub mod users;
+
 /// Query submodules (meta, list, prop).
-pub static SUBMODULES: &[&ModuleDef] = &[];
+pub static SUBMODULES: &[&ModuleDef] = &[&tokens::TOKENS, &userinfo::USERINFO, &users::USERS];
 
 pub fn submodule(name: &str) -> Option<&'static ModuleDef> {
     SUBMODULES.iter().copied().find(|m| m.name == name)
@@ -48,7 +52,19 @@ pub static QUERY: ModuleDef = ModuleDef {
     ..ModuleDef::new("query", Group::Action, "ApiQuery")
 };
 
-fn execute(cx: &mut Cx<'_>, _p: &Params) -> ApiResult<()> {
+fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     cx.result.prepend("batchcomplete", true);
+    // Placeholder until the query frame lands: run list and meta submodules in order.
+    for group in ["list", "meta"] {
+        for name in p.list(group).to_vec() {
+            let Some(m) = submodule(&name) else { continue };
+            let params = cx.params_for(m, m.prefix)?;
+            let saved = std::mem::replace(&mut cx.module_path, m.path());
+            if let Some(exec) = m.execute {
+                exec(cx, &params).map_err(|e| e.in_module(&m.path()))?;
+            }
+            cx.module_path = saved;
+        }
+    }
     Ok(())
 }
