@@ -39,7 +39,13 @@ impl App {
             .filter(|i| i.local && i.url.contains(&config.server) && !config.server.is_empty())
             .map(|i| i.prefix.to_lowercase())
             .collect();
-        let perms = GroupPermissions::new(&config.group_permissions);
+        let mut perms = GroupPermissions::new(&config.group_permissions);
+        if !config.enable_email {
+            // SetupDynamicConfig: no email, no `sendemail` for users.
+            if let Some((_, rights)) = perms.groups.iter_mut().find(|(g, _)| g == "user") {
+                rights.retain(|r| r != "sendemail");
+            }
+        }
         let hostname = std::fs::read_to_string("/etc/hostname")
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|_| "localhost".into());

@@ -189,12 +189,18 @@ fn serve(config: Config) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let password_given = config.admin_password.is_some();
     runtime.block_on(async move {
         let (app, created) = wikid::open_app(config)?;
         let server = wikid::Server::bind(app).await?;
         println!("wikid is serving {}", server.api_url());
         if let Some((user, password)) = created {
-            println!("created administrator {user:?} with password {password:?}");
+            // A generated password is shown once; a given one is never echoed.
+            if password_given {
+                println!("created administrator {user:?} with the given password");
+            } else {
+                println!("created administrator {user:?} with password {password:?}");
+            }
             println!("log in with action=login (bot password) or action=clientlogin as {user}");
         }
         server.run(wikid::shutdown_signal()).await

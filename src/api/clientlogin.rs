@@ -60,17 +60,17 @@ pub fn check_return_url(prefix: &str, p: &Params) -> ApiResult<()> {
         ));
     }
     if let Some(url) = p.str("returnurl") {
-        let scheme_ok = url
-            .split_once("://")
-            .is_some_and(|(s, rest)| !s.is_empty() && !rest.is_empty()
-                && s.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')));
+        let scheme_ok = url.split_once("://").is_some_and(|(s, rest)| {
+            !s.is_empty()
+                && !rest.is_empty()
+                && s.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        });
         if !scheme_ok {
             let name = format!("{prefix}returnurl");
             return Err(ApiError::coded(
                 format!("badurl_{name}"),
-                Msg::new("apierror-badurl")
-                    .p(name.clone())
-                    .plain(url),
+                Msg::new("apierror-badurl").p(name.clone()).plain(url),
             ));
         }
     }
@@ -93,7 +93,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let format = p.str("messageformat").unwrap_or("wikitext").to_string();
     let name = cx.req.get("username").unwrap_or("").to_string();
     let pass = cx.req.get("password").unwrap_or("").to_string();
-    let remember = cx.req.get("rememberMe").is_some_and(|v| !v.is_empty() && v != "0");
+    let remember = cx
+        .req
+        .get("rememberMe")
+        .is_some_and(|v| !v.is_empty() && v != "0");
     let mut out = Map::new();
     let failure = if cx.session.provider == Provider::BotPassword {
         Some((

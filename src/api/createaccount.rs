@@ -23,8 +23,7 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::string("returnurl")
         .help("Return URL for third-party authentication flows (absolute)."),
     ParamDef::boolean("continue").help("Continue an earlier UI or REDIRECT answer."),
-    ParamDef::token("createaccount")
-        .help("A createaccount token from action=query&meta=tokens."),
+    ParamDef::token("createaccount").help("A createaccount token from action=query&meta=tokens."),
 ];
 
 pub static CREATEACCOUNT: ModuleDef = ModuleDef {

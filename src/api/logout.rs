@@ -6,8 +6,8 @@ use crate::api::params::{ParamDef, Params};
 use crate::api::{Cx, Group, ModuleDef};
 use crate::auth::User;
 
-static PARAMS: &[ParamDef] = &[ParamDef::token("csrf")
-    .help("A csrf token from action=query&meta=tokens.")];
+static PARAMS: &[ParamDef] =
+    &[ParamDef::token("csrf").help("A csrf token from action=query&meta=tokens.")];
 
 pub static LOGOUT: ModuleDef = ModuleDef {
     read_rights: false,
@@ -16,10 +16,7 @@ pub static LOGOUT: ModuleDef = ModuleDef {
     summary: "Log out and clear the session data.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logout"],
-    examples: &[(
-        "action=logout&token=123ABC",
-        "Log the current user out.",
-    )],
+    examples: &[("action=logout&token=123ABC", "Log the current user out.")],
     execute: Some(execute),
     ..ModuleDef::new("logout", Group::Action, "ApiLogout")
 };

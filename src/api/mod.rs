@@ -725,10 +725,7 @@ fn check_token(
         .in_module("main"));
     }
     let token = params.str("token").unwrap_or("");
-    if !cx
-        .app
-        .check_token(&cx.session, &cx.user, token_type, token)
-    {
+    if !cx.app.check_token(&cx.session, &cx.user, token_type, token) {
         return Err(ApiError::msg(Msg::new("apierror-badtoken")).in_module(&module.path()));
     }
     Ok(())

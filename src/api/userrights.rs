@@ -110,15 +110,14 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     for (group, e) in add.iter().zip(&expiries) {
         match parse_expiry(e) {
             Err(()) => {
-                return Err(ApiError::msg(Msg::new("apierror-invalidexpiry").p(e.clone())))
+                return Err(ApiError::msg(
+                    Msg::new("apierror-invalidexpiry").p(e.clone()),
+                ))
             }
             Ok(Some(t)) if t < now => {
                 return Err(ApiError::msg(Msg::new("apierror-pastexpiry").p(e.clone())))
             }
-            Ok(t) => group_expiry.push((
-                group.clone(),
-                t.map(|t| crate::util::time::to_mw(&t)),
-            )),
+            Ok(t) => group_expiry.push((group.clone(), t.map(|t| crate::util::time::to_mw(&t)))),
         }
     }
     // The target user.
@@ -132,7 +131,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         let mut r = cx.app.store.read()?;
         let name = target.trim();
         if name.is_empty() {
-            return Err(ApiError::coded("nouserspecified", Msg::new("nouserspecified")));
+            return Err(ApiError::coded(
+                "nouserspecified",
+                Msg::new("nouserspecified"),
+            ));
         }
         if let Some(id) = name.strip_prefix('#') {
             let id: i64 = id.trim().parse().unwrap_or(0);
@@ -148,9 +150,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             };
             match found {
                 Some(row) => row,
-                None => {
-                    return Err(ApiError::msg(Msg::new("nosuchusershort").p(target.clone())))
-                }
+                None => return Err(ApiError::msg(Msg::new("nosuchusershort").p(target.clone()))),
             }
         }
     };

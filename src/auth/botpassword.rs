@@ -16,7 +16,9 @@ pub const PASSWORD_MINLENGTH: usize = 32;
 pub const APPID_MAXLENGTH: usize = 32;
 
 fn bot_password_chars(p: &str) -> bool {
-    p.len() >= PASSWORD_MINLENGTH && p.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'w').contains(&b))
+    p.len() >= PASSWORD_MINLENGTH
+        && p.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'w').contains(&b))
 }
 
 /// Whether `action=login` credentials look like a bot password; returns the
@@ -85,7 +87,9 @@ pub fn login(app: &App, name: &str, pass: &str, ip: &str) -> Result<Result<Logge
         )));
     };
     if !restrictions_allow(&bot.restrictions, ip) {
-        return Ok(Err(Failure::Other(Msg::new("botpasswords-restriction-failed"))));
+        return Ok(Err(Failure::Other(Msg::new(
+            "botpasswords-restriction-failed",
+        ))));
     }
     if !bot.password.starts_with("$argon2") {
         return Ok(Err(Failure::Reported(
@@ -133,12 +137,20 @@ fn in_range(addr: std::net::IpAddr, range: &str) -> bool {
     match (addr, net) {
         (std::net::IpAddr::V4(a), std::net::IpAddr::V4(n)) => {
             let bits = bits.unwrap_or(32).min(32);
-            let mask = if bits == 0 { 0 } else { u32::MAX << (32 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u32::MAX << (32 - bits)
+            };
             u32::from(a) & mask == u32::from(n) & mask
         }
         (std::net::IpAddr::V6(a), std::net::IpAddr::V6(n)) => {
             let bits = bits.unwrap_or(128).min(128);
-            let mask = if bits == 0 { 0 } else { u128::MAX << (128 - bits) };
+            let mask = if bits == 0 {
+                0
+            } else {
+                u128::MAX << (128 - bits)
+            };
             u128::from(a) & mask == u128::from(n) & mask
         }
         _ => false,
@@ -204,11 +216,17 @@ mod tests {
             canonicalize_login_data("Admin", &format!("ci@{p}")),
             Some(("Admin@ci".into(), p.into()))
         );
-        assert_eq!(canonicalize_login_data("Admin@ci", "wrong-password-123"), None);
+        assert_eq!(
+            canonicalize_login_data("Admin@ci", "wrong-password-123"),
+            None
+        );
         assert_eq!(canonicalize_login_data("Admin", p), None);
         assert_eq!(canonicalize_login_data("Admin@ci", &p.to_uppercase()), None);
         assert!(in_range("10.1.2.3".parse().unwrap(), "10.0.0.0/8"));
         assert!(!in_range("11.1.2.3".parse().unwrap(), "10.0.0.0/8"));
-        assert!(restrictions_allow(r#"{"IPAddresses":["0.0.0.0/0","::/0"]}"#, "::1"));
+        assert!(restrictions_allow(
+            r#"{"IPAddresses":["0.0.0.0/0","::/0"]}"#,
+            "::1"
+        ));
     }
 }

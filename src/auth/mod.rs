@@ -141,10 +141,7 @@ pub fn permission_denied(app: &crate::app::App, right: &str) -> ApiError {
         return ApiError::msg(Msg::new("badaccess-group0"));
     }
     let project = app.config.meta_namespace().replace('_', " ");
-    let links: Vec<String> = groups
-        .iter()
-        .map(|g| group_link(g, &project))
-        .collect();
+    let links: Vec<String> = groups.iter().map(|g| group_link(g, &project)).collect();
     ApiError::msg(
         Msg::new("badaccess-groups")
             .param(Param::Text(links.join(", ")))

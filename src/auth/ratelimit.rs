@@ -14,7 +14,10 @@ pub type Category = &'static str;
 
 /// `$wgRateLimits` defaults of 1.39, in MediaWiki's order: action → [(category, hits, seconds)].
 pub const RATE_LIMITS: &[(&str, &[(Category, i64, i64)])] = &[
-    ("edit", &[("ip", 8, 60), ("newbie", 8, 60), ("user", 90, 60)]),
+    (
+        "edit",
+        &[("ip", 8, 60), ("newbie", 8, 60), ("user", 90, 60)],
+    ),
     ("move", &[("newbie", 2, 120), ("user", 8, 60)]),
     ("upload", &[("ip", 8, 60), ("newbie", 8, 60)]),
     ("rollback", &[("user", 10, 60), ("newbie", 5, 120)]),
@@ -28,7 +31,10 @@ pub const RATE_LIMITS: &[(&str, &[(Category, i64, i64)])] = &[
     ("purge", &[("ip", 30, 60), ("user", 30, 60)]),
     ("linkpurge", &[("ip", 30, 60), ("user", 30, 60)]),
     ("renderfile", &[("ip", 700, 30), ("user", 700, 30)]),
-    ("renderfile-nonstandard", &[("ip", 70, 30), ("user", 70, 30)]),
+    (
+        "renderfile-nonstandard",
+        &[("ip", 70, 30), ("user", 70, 30)],
+    ),
     ("stashedit", &[("ip", 30, 60), ("newbie", 30, 60)]),
     ("stashbasehtml", &[("ip", 5, 60), ("newbie", 5, 60)]),
     ("changetag", &[("ip", 8, 60), ("newbie", 8, 60)]),
@@ -67,7 +73,12 @@ pub fn is_newbie(user: &User) -> bool {
 /// The counters an action touches for a user: (key, hits, seconds).
 fn counters(user: &User, ip: &str, action: &str) -> Vec<(String, i64, i64)> {
     let conds = limits_of(action);
-    let get = |cat: &str| conds.iter().find(|(c, _, _)| *c == cat).map(|(_, h, s)| (*h, *s));
+    let get = |cat: &str| {
+        conds
+            .iter()
+            .find(|(c, _, _)| *c == cat)
+            .map(|(_, h, s)| (*h, *s))
+    };
     let mut out = Vec::new();
     let newbie = is_newbie(user);
     if user.is_anon() {
@@ -138,7 +149,13 @@ fn subnet(ip: &str) -> String {
 /// Counts `incr_by` hits of `action` for the user; true when a limit is exceeded
 /// (nothing is counted then). Users with `noratelimit` are never limited.
 #[tracing::instrument(skip_all, fields(action))]
-pub fn limit(w: &mut dyn WriteTxn, user: &User, ip: &str, action: &str, incr_by: i64) -> Result<bool> {
+pub fn limit(
+    w: &mut dyn WriteTxn,
+    user: &User,
+    ip: &str,
+    action: &str,
+    incr_by: i64,
+) -> Result<bool> {
     if !is_limitable(user) {
         return Ok(false);
     }
@@ -194,7 +211,11 @@ pub fn applicable(user: &User) -> Vec<(&'static str, Vec<(&'static str, i64, i64
     let mut out = Vec::new();
     for (action, conds) in RATE_LIMITS {
         let mut l = Vec::new();
-        for cat in cats.iter().copied().chain(user.groups.iter().map(String::as_str)) {
+        for cat in cats
+            .iter()
+            .copied()
+            .chain(user.groups.iter().map(String::as_str))
+        {
             if let Some((c, h, s)) = conds.iter().find(|(c, _, _)| *c == cat) {
                 l.push((*c, *h, *s));
             }
@@ -216,7 +237,12 @@ fn throttle_key(kind: &str, index: usize, ip: &str, user: &str) -> String {
 /// Counts a login attempt of `kind` (`password`, `botpassword`) for the user name
 /// from the IP. Returns the wait in seconds when the throttle is already full.
 #[tracing::instrument(skip_all)]
-pub fn throttle_increase(w: &mut dyn WriteTxn, kind: &str, user: &str, ip: &str) -> Result<Option<i64>> {
+pub fn throttle_increase(
+    w: &mut dyn WriteTxn,
+    kind: &str,
+    user: &str,
+    ip: &str,
+) -> Result<Option<i64>> {
     let now = now();
     for (index, (count, seconds)) in PASSWORD_ATTEMPT_THROTTLE.iter().enumerate() {
         let key = throttle_key(kind, index, ip, user);

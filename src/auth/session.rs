@@ -154,7 +154,13 @@ impl Session {
 
     /// Replaces this session by a fresh one of `provider` for `user_id` (login):
     /// a new id, new secrets; the old normal session row is deleted.
-    pub fn start_new(&mut self, app: &App, provider: Provider, user_id: i64, bp_app: Option<String>) {
+    pub fn start_new(
+        &mut self,
+        app: &App,
+        provider: Provider,
+        user_id: i64,
+        bp_app: Option<String>,
+    ) {
         if provider == Provider::Cookie {
             if let Some(old) = self.id.take() {
                 if let Err(e) = delete_row(app, &old) {
@@ -262,7 +268,9 @@ pub fn cookie_delete(name: &str) -> String {
 
 /// Whether a cookie value can be a session id.
 fn plausible_id(v: &str) -> bool {
-    v.len() == 32 && v.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b))
+    v.len() == 32
+        && v.bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'v').contains(&b))
 }
 
 /// Loads the session and user of a request. Unknown, expired or invalid session

@@ -63,7 +63,12 @@ fn hmac_hex(secret: &str, timestamp: u64, salt: &str) -> String {
 
 /// The token for `secret` and `salt` at `timestamp` (Unix seconds).
 pub fn make(secret: &str, salt: &str, timestamp: u64) -> String {
-    format!("{}{:x}{}", hmac_hex(secret, timestamp, salt), timestamp, SUFFIX)
+    format!(
+        "{}{:x}{}",
+        hmac_hex(secret, timestamp, salt),
+        timestamp,
+        SUFFIX
+    )
 }
 
 /// The token for now.
@@ -84,7 +89,10 @@ pub fn timestamp_of(candidate: &str) -> Option<u64> {
         return None;
     }
     let body = &candidate[..candidate.len() - SUFFIX.len()];
-    if !body.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if !body
+        .bytes()
+        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         return None;
     }
     u64::from_str_radix(&body[32..], 16).ok()
@@ -97,8 +105,7 @@ pub fn matches(secret: &str, salt: &str, candidate: &str) -> bool {
         return false;
     };
     let expected = make(secret, salt, ts);
-    expected.len() == candidate.len()
-        && bool::from(expected.as_bytes().ct_eq(candidate.as_bytes()))
+    expected.len() == candidate.len() && bool::from(expected.as_bytes().ct_eq(candidate.as_bytes()))
 }
 
 /// The constant token of anonymous users, compared in constant time.
@@ -153,6 +160,8 @@ mod tests {
         let t = make("k", "watch", 1795353534);
         assert_eq!(t, "fbc052c7df652eda16566dd28dcbd1236b02ebbe+\\");
         assert_eq!(random_base32(32).len(), 32);
-        assert!(random_base32(32).chars().all(|c| matches!(c, '0'..='9' | 'a'..='v')));
+        assert!(random_base32(32)
+            .chars()
+            .all(|c| matches!(c, '0'..='9' | 'a'..='v')));
     }
 }

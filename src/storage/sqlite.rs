@@ -177,11 +177,7 @@ impl Conn for SqliteWrite<'_> {
     }
 }
 
-fn load_user(
-    c: &Connection,
-    cond: &str,
-    key: rusqlite::types::Value,
-) -> Result<Option<UserRow>> {
+fn load_user(c: &Connection, cond: &str, key: rusqlite::types::Value) -> Result<Option<UserRow>> {
     let sql = format!(
         "SELECT user_id, user_name, user_password, user_registration, user_editcount, user_token
          FROM user WHERE {cond}"
@@ -282,11 +278,19 @@ impl<T: Conn> ReadTxn for T {
     }
 
     fn user_by_name(&mut self, name: &str) -> Result<Option<UserRow>> {
-        load_user(self.c(), "user_name = ?1", rusqlite::types::Value::Text(name.into()))
+        load_user(
+            self.c(),
+            "user_name = ?1",
+            rusqlite::types::Value::Text(name.into()),
+        )
     }
 
     fn user_by_id(&mut self, id: i64) -> Result<Option<UserRow>> {
-        load_user(self.c(), "user_id = ?1", rusqlite::types::Value::Integer(id))
+        load_user(
+            self.c(),
+            "user_id = ?1",
+            rusqlite::types::Value::Integer(id),
+        )
     }
 
     fn user_group_memberships(&mut self, user: i64) -> Result<Vec<GroupMembership>> {
@@ -340,16 +344,16 @@ impl<T: Conn> ReadTxn for T {
                 ))
             })
             .optional()?;
-        Ok(row.map(|(user, app_id, password, token, restrictions, grants)| {
-            BotPasswordRow {
+        Ok(row.map(
+            |(user, app_id, password, token, restrictions, grants)| BotPasswordRow {
                 user,
                 app_id,
                 password,
                 token,
                 restrictions,
                 grants: serde_json::from_str(&grants).unwrap_or_default(),
-            }
-        }))
+            },
+        ))
     }
 
     fn counter(&mut self, key: &str, now: i64) -> Result<i64> {

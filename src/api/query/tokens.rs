@@ -20,7 +20,10 @@ pub static TOKENS: ModuleDef = ModuleDef {
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Tokens"],
     examples: &[
-        ("action=query&meta=tokens", "Get a csrf token (the default)."),
+        (
+            "action=query&meta=tokens",
+            "Get a csrf token (the default).",
+        ),
         (
             "action=query&meta=tokens&type=watch|patrol",
             "Get a watch token and a patrol token.",

@@ -43,7 +43,10 @@ pub static USERINFO: ModuleDef = ModuleDef {
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Userinfo"],
     examples: &[
-        ("action=query&meta=userinfo", "Get the current user's name and id."),
+        (
+            "action=query&meta=userinfo",
+            "Get the current user's name and id.",
+        ),
         (
             "action=query&meta=userinfo&uiprop=blockinfo|groups|rights|hasmsg",
             "Get more about the current user.",
@@ -216,10 +219,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     if has("centralids") {
         v.set("centralids", Map::new().with("local", user.id));
-        v.set(
-            "attachedlocal",
-            Map::new().with("local", !user.is_anon()),
-        );
+        v.set("attachedlocal", Map::new().with("local", !user.is_anon()));
         if let Some(w) = p.str("attachedwiki") {
             let attached = !user.is_anon() && w == cx.app.config.wiki_id();
             v.set("attachedwiki", Map::new().with("local", attached));

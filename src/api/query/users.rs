@@ -79,7 +79,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     } else {
         let mut v = Vec::new();
         for id in p.int_list("userids") {
-            v.push((id.to_string(), r.user_by_id(*id).map_err(ApiError::internal)?));
+            v.push((
+                id.to_string(),
+                r.user_by_id(*id).map_err(ApiError::internal)?,
+            ));
         }
         v
     };
@@ -114,7 +117,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             continue;
         };
         let user = User::from_row(&row, &cx.app.perms, None);
-        let mut m = Map::new().with("userid", row.id).with("name", row.name.as_str());
+        let mut m = Map::new()
+            .with("userid", row.id)
+            .with("name", row.name.as_str());
         if has("editcount") {
             m.set("editcount", row.editcount);
         }
