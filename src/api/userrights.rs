@@ -50,23 +50,23 @@ pub static USERRIGHTS: ModuleDef = ModuleDef {
     ..ModuleDef::new("userrights", Group::Action, "ApiUserrights")
 };
 
-/// An expiry value: `Ok(None)` for infinity, `Err(())` when unreadable.
-pub fn parse_expiry(v: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()> {
+/// An expiry value: `Some(None)` for infinity, `None` when unreadable.
+pub fn parse_expiry(v: &str) -> Option<Option<chrono::DateTime<chrono::Utc>>> {
     let t = v.trim();
     if matches!(t, "infinite" | "indefinite" | "infinity" | "never" | "") {
-        return Ok(None);
+        return Some(None);
     }
     if let Some(ts) = crate::util::time::parse_timestamp(t) {
-        return Ok(Some(ts));
+        return Some(Some(ts));
     }
     // Relative: "1 week", "2 days", "3 hours 10 minutes".
     let words: Vec<&str> = t.split_whitespace().collect();
-    if words.is_empty() || words.len() % 2 != 0 {
-        return Err(());
+    if words.is_empty() || !words.len().is_multiple_of(2) {
+        return None;
     }
     let mut secs: i64 = 0;
     for pair in words.chunks(2) {
-        let n: i64 = pair[0].parse().map_err(|_| ())?;
+        let n: i64 = pair[0].parse().ok()?;
         let unit = pair[1].trim_end_matches('s').to_ascii_lowercase();
         let size = match unit.as_str() {
             "second" | "sec" => 1,
@@ -77,11 +77,13 @@ pub fn parse_expiry(v: &str) -> Result<Option<chrono::DateTime<chrono::Utc>>, ()
             "fortnight" => 14 * 86400,
             "month" => 30 * 86400,
             "year" => 365 * 86400,
-            _ => return Err(()),
+            _ => return None,
         };
-        secs = secs.checked_add(n.checked_mul(size).ok_or(())?).ok_or(())?;
+        secs = secs.checked_add(n.checked_mul(size)?)?;
     }
-    Ok(Some(chrono::Utc::now() + chrono::Duration::seconds(secs)))
+    Some(Some(
+        chrono::Utc::now() + chrono::Duration::try_seconds(secs)?,
+    ))
 }
 
 #[tracing::instrument(skip_all)]
@@ -109,15 +111,15 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let mut group_expiry: Vec<(String, Option<String>)> = Vec::new();
     for (group, e) in add.iter().zip(&expiries) {
         match parse_expiry(e) {
-            Err(()) => {
+            None => {
                 return Err(ApiError::msg(
                     Msg::new("apierror-invalidexpiry").p(e.clone()),
                 ))
             }
-            Ok(Some(t)) if t < now => {
+            Some(Some(t)) if t < now => {
                 return Err(ApiError::msg(Msg::new("apierror-pastexpiry").p(e.clone())))
             }
-            Ok(t) => group_expiry.push((group.clone(), t.map(|t| crate::util::time::to_mw(&t)))),
+            Some(t) => group_expiry.push((group.clone(), t.map(|t| crate::util::time::to_mw(&t)))),
         }
     }
     // The target user.

@@ -749,7 +749,7 @@ fn rate_limits_count_per_user_and_spare_noratelimit() {
     drop(r);
     let alice = wikid::auth::User::from_row(&alice, &app.perms, None);
     let admin = wikid::auth::User::from_row(&admin, &app.perms, None);
-    let mut hit = |u: &wikid::auth::User, n: i64| {
+    let hit = |u: &wikid::auth::User, n: i64| {
         let mut wtx = app.store.write().unwrap();
         let l = wikid::auth::ratelimit::limit(wtx.as_mut(), u, "127.0.0.1", "purge", n).unwrap();
         wtx.commit().unwrap();

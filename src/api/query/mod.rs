@@ -54,7 +54,9 @@ pub static QUERY: ModuleDef = ModuleDef {
 
 fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     cx.result.prepend("batchcomplete", true);
-    // Placeholder until the query frame lands: run list and meta submodules in order.
+    // Placeholder until the query frame lands: run list and meta submodules in order;
+    // the answer is as cacheable as its least cacheable part.
+    cx.cache_mode = crate::api::CacheMode::Public;
     for group in ["list", "meta"] {
         for name in p.list(group).to_vec() {
             let Some(m) = submodule(&name) else { continue };

@@ -5,7 +5,7 @@ use crate::api::error::ApiResult;
 use crate::api::message::Msg;
 use crate::api::params::{ParamDef, Params};
 use crate::api::result::Map;
-use crate::api::{Cx, Group, ModuleDef};
+use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::auth::tokens::TYPE_NAMES;
 
 static PARAMS: &[ParamDef] = &[ParamDef::enumeration("type", TYPE_NAMES)
@@ -35,6 +35,7 @@ pub static TOKENS: ModuleDef = ModuleDef {
 
 #[tracing::instrument(skip_all)]
 fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    cx.cache_mode = CacheMode::Private;
     if cx.session.suppressed {
         cx.warn("tokens-origin", Msg::new("apiwarn-tokens-origin"));
         return Ok(());

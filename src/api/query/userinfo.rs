@@ -4,7 +4,7 @@
 use crate::api::error::ApiResult;
 use crate::api::params::{ParamDef, Params};
 use crate::api::result::{List, Map, Val};
-use crate::api::{Cx, Group, ModuleDef};
+use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::auth::{ratelimit, User};
 
 const PROPS: &[&str] = &[
@@ -136,6 +136,7 @@ pub fn group_memberships(cx: &Cx<'_>, user_id: i64) -> ApiResult<List> {
 }
 
 fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    cx.cache_mode = CacheMode::Private;
     let props: Vec<String> = p.list("prop").to_vec();
     let has = |n: &str| props.iter().any(|x| x == n);
     let user = cx.user.clone();

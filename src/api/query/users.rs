@@ -4,7 +4,7 @@
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::params::{PType, ParamDef, Params};
 use crate::api::result::{List, Map};
-use crate::api::{Cx, Group, ModuleDef};
+use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::auth::User;
 use crate::storage::UserRow;
 
@@ -60,6 +60,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     let props: Vec<String> = p.list("prop").to_vec();
     let has = |n: &str| props.iter().any(|x| x == n);
+    // Everything but blockinfo is the same for everyone.
+    let mode = if has("blockinfo") {
+        CacheMode::AnonPublicUserPrivate
+    } else {
+        CacheMode::Public
+    };
+    cx.cache_mode = cx.cache_mode.max(mode);
     let mut out = List::new("user");
     let mut good: Vec<String> = Vec::new();
     for u in p.list("users") {
