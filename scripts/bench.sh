@@ -37,7 +37,9 @@ declare -A QUERY=(
 run() {
   local url=$1 c=$2 threads=1
   [ "$c" -gt 1 ] && threads=2
-  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "$url" 2>&1 | awk '
+  local hdr=()
+  [ -n "${3:-}" ] && hdr=(-H "$3")
+  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "${hdr[@]}" "$url" 2>&1 | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
     /Non-2xx or 3xx/ { err += $NF } /Socket errors/ { err += 1 }
@@ -62,6 +64,66 @@ for name in "${NAMES[@]}"; do
     printf "\n"
   done
 done
+# --- Accounts: bot-password logins/s and meta=tokens requests/s (issue 3) ---------
+# wikid gets a bot password made with the operator command; the reference uses the
+# credentials of /tmp/refwiki/credentials.env (override with REFWIKI_BOT_USER/PASS).
+bench_pass=$(head -c 16 /dev/urandom | od -An -tx1 | tr -d ' \n')
+target/release/wikid --data-dir "$work/data" --sitename Refwiki botpassword create Admin bench \
+  --grants basic,highvolume --password "$bench_pass" >/dev/null
+cred() { sed -n "s/^$1='\(.*\)'\$/\1/p" /tmp/refwiki/credentials.env 2>/dev/null; }
+REF_BOT_USER="${REFWIKI_BOT_USER:-$(cred REFWIKI_BOT_USER)}"
+REF_BOT_PASS="${REFWIKI_BOT_PASS:-$(cred REFWIKI_BOT_PASS)}"
+
+# logins URL C USER PASS → "logins/s failed"
+logins() {
+  local url=$1 c=$2 user=$3 pass=$4
+  local path="/${url#*://*/}"
+  BENCH_BOT_USER="$user" BENCH_BOT_PASS="$pass" BENCH_API_PATH="$path" \
+    wrk -t"$c" -c"$c" -d"${DURATION}s" -s scripts/bench/login.lua "$url" 2>&1 |
+    awk '/^LOGINS/ { printf "%s %s\n", $4, $3 }'
+}
+
+# session_cookie API USER PASS → "name=value" of a logged-in bot-password session
+session_cookie() {
+  local api=$1 user=$2 pass=$3 jar
+  jar=$(mktemp)
+  local t
+  t=$(curl -fs -c "$jar" -b "$jar" "$api?action=query&meta=tokens&type=login&format=json" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["query"]["tokens"]["logintoken"])')
+  curl -fs -c "$jar" -b "$jar" --data-urlencode "lgname=$user" --data-urlencode "lgpassword=$pass" \
+    --data-urlencode "lgtoken=$t" "$api?action=login&format=json" >/dev/null
+  awk '$6 ~ /_BPsession$/ { print $6 "=" $7 }' "$jar"
+  rm -f "$jar"
+}
+
+printf "\n%-22s %4s | %12s %7s" "accounts" "c" "wikid /s" "failed"
+[ $ref_up = 1 ] && [ -n "$REF_BOT_PASS" ] && printf " | %12s %7s %8s" "MW /s" "failed" "ratio"
+printf "\n"
+for c in 1 2; do
+  read -r lps lfail < <(logins "$api" "$c" "Admin@bench" "$bench_pass")
+  printf "%-22s %4s | %12s %7s" "login (bot password)" "$c" "$lps" "$lfail"
+  if [ $ref_up = 1 ] && [ -n "$REF_BOT_PASS" ]; then
+    read -r mlps mlfail < <(logins "$REFWIKI_API" "$c" "$REF_BOT_USER" "$REF_BOT_PASS")
+    ratio=$(awk -v a="$lps" -v b="$mlps" 'BEGIN { if (b > 0) printf "%.1fx", a / b; else print "-" }')
+    printf " | %12s %7s %8s" "$mlps" "$mlfail" "$ratio"
+  fi
+  printf "\n"
+done
+wcookie=$(session_cookie "$api" "Admin@bench" "$bench_pass")
+mcookie=""
+[ $ref_up = 1 ] && [ -n "$REF_BOT_PASS" ] && mcookie=$(session_cookie "$REFWIKI_API" "$REF_BOT_USER" "$REF_BOT_PASS")
+for c in 1 16; do
+  q="action=query&meta=tokens&type=csrf&format=json"
+  read -r rps p50 p99 err < <(run "$api?$q" "$c" "Cookie: $wcookie")
+  printf "%-22s %4s | %12s %7s" "meta=tokens (session)" "$c" "$rps" "$err"
+  if [ -n "$mcookie" ]; then
+    read -r mrps _ _ merr < <(run "$REFWIKI_API?$q" "$c" "Cookie: $mcookie")
+    ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+    printf " | %12s %7s %8s" "$mrps" "$merr" "$ratio"
+  fi
+  printf "\n"
+done
+
 rss=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$pid/status")
 echo "wikid peak RSS: $rss"
 [ $ref_up = 1 ] || echo "(reference MediaWiki not reachable at $REFWIKI_API: wikid figures only)"

@@ -9,6 +9,7 @@ use anyhow::Result;
 
 use crate::api::request::RawRequest;
 use crate::auth::rights::GroupPermissions;
+use crate::auth::session::Session;
 use crate::auth::User;
 use crate::config::Config;
 use crate::storage::Store;
@@ -38,7 +39,13 @@ impl App {
             .filter(|i| i.local && i.url.contains(&config.server) && !config.server.is_empty())
             .map(|i| i.prefix.to_lowercase())
             .collect();
-        let perms = GroupPermissions::new(&config.group_permissions);
+        let mut perms = GroupPermissions::new(&config.group_permissions);
+        if !config.enable_email {
+            // SetupDynamicConfig: no email, no `sendemail` for users.
+            if let Some((_, rights)) = perms.groups.iter_mut().find(|(g, _)| g == "user") {
+                rights.retain(|r| r != "sendemail");
+            }
+        }
         let hostname = std::fs::read_to_string("/etc/hostname")
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|_| "localhost".into());
@@ -61,21 +68,21 @@ impl App {
         format!("{}://{}", req.scheme, host)
     }
 
-    /// The user a request runs as.
-    pub fn user_for(&self, req: &RawRequest, anonymous_only: bool) -> User {
-        let _ = anonymous_only;
-        User::anonymous(&req.ip, &self.perms)
+    /// The session and user a request runs as. Without same-origin security
+    /// (`anonymous_only`) cookies are ignored.
+    pub fn user_for(&self, req: &RawRequest, anonymous_only: bool) -> (User, Session) {
+        let (session, user) = crate::auth::session::load(self, req, anonymous_only);
+        (user, session)
     }
 
-    /// Checks a token of `token_type` for this request's session.
+    /// Checks a token of `token_type` for this request's session (constant time).
     pub fn check_token(
         &self,
-        _req: &RawRequest,
+        session: &Session,
         user: &User,
-        _token_type: &str,
+        token_type: &str,
         token: &str,
     ) -> bool {
-        // Anonymous users share the constant token `+\`.
-        user.is_anon() && token == "+\\"
+        session.check_token(user, token_type, token)
     }
 }

@@ -42,6 +42,9 @@ pub struct Config {
     pub max_result_size: usize,
     /// Largest request body accepted, in bytes.
     pub max_body_bytes: usize,
+    /// `$wgEnableEmail`. wikid sends no mail, so it is off and, as in MediaWiki,
+    /// the `sendemail` right is then taken from the `user` group.
+    pub enable_email: bool,
     /// The first administrator, created on an empty database.
     pub admin_user: String,
     pub admin_password: Option<String>,
@@ -66,6 +69,7 @@ impl Default for Config {
             group_permissions: BTreeMap::new(),
             max_result_size: 8_388_608,
             max_body_bytes: 64 * 1024 * 1024,
+            enable_email: false,
             admin_user: "Admin".into(),
             admin_password: None,
         }

@@ -3,6 +3,7 @@
 //! Start at [`serve`]; one request flows `http` → `api::execute` → a module in
 //! `api/` → `wiki` and `storage`. See ARCHITECTURE.md.
 
+pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
@@ -27,6 +28,13 @@ pub fn open_app(config: Config) -> Result<(App, Option<(String, String)>)> {
     let created = ensure_admin(&config, store.as_ref())?;
     let app = App::new(config, store)?;
     Ok((app, created))
+}
+
+/// Opens storage and builds the application without creating anything (for the
+/// operator commands).
+pub fn open_app_only(config: Config) -> Result<App> {
+    let store = storage::open(&config)?;
+    App::new(config, store)
 }
 
 /// On an empty user table, creates the configured administrator (sysop,

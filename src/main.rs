@@ -47,6 +47,49 @@ enum Command {
         #[arg(long, env = "WIKID_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
     },
+    /// Manage accounts.
+    #[command(subcommand)]
+    User(UserCommand),
+    /// Manage bot passwords.
+    #[command(subcommand)]
+    Botpassword(BotPasswordCommand),
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create an account.
+    Create {
+        name: String,
+        /// The password.
+        #[arg(long, env = "WIKID_USER_PASSWORD", hide_env_values = true)]
+        password: String,
+        /// Comma-separated groups, e.g. sysop,bureaucrat,bot.
+        #[arg(long, default_value = "")]
+        groups: String,
+    },
+    /// Replace the groups of an account (comma-separated, empty for none).
+    SetGroups { name: String, groups: String },
+    /// Set a new password (printed when generated).
+    ResetPassword {
+        name: String,
+        #[arg(long, env = "WIKID_USER_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
+}
+
+#[derive(Subcommand)]
+enum BotPasswordCommand {
+    /// Create (or replace) a bot password; prints the login name and the password.
+    Create {
+        user: String,
+        appid: String,
+        /// Comma-separated grants, e.g. basic,highvolume,editpage,delete.
+        #[arg(long, default_value = "basic")]
+        grants: String,
+        /// The password (32+ characters of [0-9a-w]); generated when absent.
+        #[arg(long, env = "WIKID_BOT_PASSWORD", hide_env_values = true)]
+        password: Option<String>,
+    },
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -97,6 +140,48 @@ fn main() -> Result<()> {
             }
             serve(config)
         }
+        Command::User(cmd) => {
+            let app = wikid::open_app_only(config)?;
+            match cmd {
+                UserCommand::Create {
+                    name,
+                    password,
+                    groups,
+                } => {
+                    let groups = wikid::admin::parse_groups(&app, &groups)?;
+                    let name = wikid::admin::create_user(&app, &name, &password, &groups)?;
+                    println!("created user {name:?}");
+                }
+                UserCommand::SetGroups { name, groups } => {
+                    let groups = wikid::admin::parse_groups(&app, &groups)?;
+                    wikid::admin::set_groups(&app, &name, &groups)?;
+                    println!("groups of {name:?}: {}", groups.join(","));
+                }
+                UserCommand::ResetPassword { name, password } => {
+                    let generated = password.is_none();
+                    let pass = wikid::admin::reset_password(&app, &name, password)?;
+                    if generated {
+                        println!("new password of {name:?}: {pass}");
+                    } else {
+                        println!("password of {name:?} changed");
+                    }
+                }
+            }
+            Ok(())
+        }
+        Command::Botpassword(BotPasswordCommand::Create {
+            user,
+            appid,
+            grants,
+            password,
+        }) => {
+            let app = wikid::open_app_only(config)?;
+            let (login, pass) =
+                wikid::admin::create_bot_password(&app, &user, &appid, &grants, password)?;
+            println!("{login}");
+            println!("{pass}");
+            Ok(())
+        }
     }
 }
 
@@ -104,12 +189,18 @@ fn serve(config: Config) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
+    let password_given = config.admin_password.is_some();
     runtime.block_on(async move {
         let (app, created) = wikid::open_app(config)?;
         let server = wikid::Server::bind(app).await?;
         println!("wikid is serving {}", server.api_url());
         if let Some((user, password)) = created {
-            println!("created administrator {user:?} with password {password:?}");
+            // A generated password is shown once; a given one is never echoed.
+            if password_given {
+                println!("created administrator {user:?} with the given password");
+            } else {
+                println!("created administrator {user:?} with password {password:?}");
+            }
             println!("log in with action=login (bot password) or action=clientlogin as {user}");
         }
         server.run(wikid::shutdown_signal()).await

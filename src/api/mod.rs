@@ -6,9 +6,13 @@
 //! parameter warning → printing. Modules are plain `const` [`ModuleDef`] data; one
 //! file per module, listed in [`ACTIONS`] or `query::SUBMODULES`.
 
+pub mod clientlogin;
+pub mod createaccount;
 pub mod error;
 pub mod format;
 pub mod help;
+pub mod login;
+pub mod logout;
 pub mod message;
 pub mod pageset;
 pub mod paraminfo;
@@ -18,6 +22,7 @@ pub mod request;
 pub mod result;
 #[cfg(test)]
 mod structure_tests;
+pub mod userrights;
 
 use std::sync::Arc;
 
@@ -156,7 +161,16 @@ impl ModuleDef {
 }
 
 /// Action modules, in the order `action=` lists them.
-pub static ACTIONS: &[&ModuleDef] = &[&help::HELP, &paraminfo::PARAMINFO, &query::QUERY];
+pub static ACTIONS: &[&ModuleDef] = &[
+    &help::HELP,
+    &paraminfo::PARAMINFO,
+    &query::QUERY,
+    &login::LOGIN,
+    &logout::LOGOUT,
+    &clientlogin::CLIENTLOGIN,
+    &createaccount::CREATEACCOUNT,
+    &userrights::USERRIGHTS,
+];
 
 /// Output formats.
 pub static FORMATS: &[&ModuleDef] = &[
@@ -418,6 +432,8 @@ pub struct Cx<'a> {
     pub app: &'a App,
     pub req: &'a RawRequest,
     pub user: User,
+    /// The request's session (token secrets, login state).
+    pub session: crate::auth::session::Session,
     /// The result tree modules write into.
     pub result: Map,
     pub warnings: Vec<Warning>,
@@ -647,12 +663,13 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         headers.push(("MediaWiki-Login-Suppressed".into(), "true".into()));
     }
 
-    let user = app.user_for(req, anonymous_only);
+    let (user, session) = app.user_for(req, anonymous_only);
     let errorformat = ErrorFormat::parse(req.peek("errorformat").unwrap_or("bc"));
     let mut cx = Cx {
         app,
         req,
         user,
+        session,
         result: Map::new(),
         warnings: Vec::new(),
         module_path: "main".into(),
@@ -723,7 +740,8 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
     let elapsed = started.elapsed();
     tracing::debug!(?elapsed, "api request");
     headers.append(&mut cx.headers);
-    for c in cx.set_cookies.drain(..) {
+    let session_cookies = cx.session.finish(app);
+    for c in session_cookies.into_iter().chain(cx.set_cookies.drain(..)) {
         headers.push(("Set-Cookie".into(), c));
     }
     finish(&mut cx, printer, status, headers)
@@ -851,15 +869,16 @@ fn check_token(
     token_type: &str,
     params: &Params,
 ) -> ApiResult<()> {
-    if cx.req.in_query.contains("token") {
+    let name = format!("{}token", module.prefix);
+    if cx.req.in_query.contains(&name) {
         return Err(ApiError::coded(
             "mustpostparams",
-            Msg::new("apierror-mustpostparams").p("token").p(1i64),
+            Msg::new("apierror-mustpostparams").p(name).p(1i64),
         )
         .in_module("main"));
     }
     let token = params.str("token").unwrap_or("");
-    if !cx.app.check_token(cx.req, &cx.user, token_type, token) {
+    if !cx.app.check_token(&cx.session, &cx.user, token_type, token) {
         return Err(ApiError::msg(Msg::new("apierror-badtoken")).in_module(&module.path()));
     }
     Ok(())

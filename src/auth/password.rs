@@ -1,25 +1,101 @@
 //! Password hashing: argon2id with a random salt, stored as a PHC string.
+//!
+//! Each argon2 run needs its memory cost in RAM (19 MiB by default). Runs share a
+//! small pool of buffers and at most one run per CPU happens at a time, so a flood
+//! of logins costs CPU time, not unbounded memory.
+
+use std::sync::{Condvar, Mutex};
 
 use argon2::password_hash::rand_core::OsRng;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, SaltString};
+use argon2::{Algorithm, Argon2, Block, Params, Version};
+use subtle::ConstantTimeEq;
+
+/// Buffers not in use, and how many runs are going on.
+struct Pool {
+    state: Mutex<(usize, Vec<Vec<Block>>)>,
+    freed: Condvar,
+}
+
+static POOL: Pool = Pool {
+    state: Mutex::new((0, Vec::new())),
+    freed: Condvar::new(),
+};
+
+fn max_parallel() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+}
+
+/// Runs `f` with a buffer of `blocks` argon2 blocks, waiting for a free slot.
+fn with_memory<R>(blocks: usize, f: impl FnOnce(&mut [Block]) -> R) -> R {
+    let mut buf = {
+        let mut st = POOL.state.lock().unwrap_or_else(|p| p.into_inner());
+        while st.0 >= max_parallel() {
+            st = POOL.freed.wait(st).unwrap_or_else(|p| p.into_inner());
+        }
+        st.0 += 1;
+        st.1.pop().unwrap_or_default()
+    };
+    if buf.len() != blocks {
+        buf = vec![Block::default(); blocks];
+    }
+    let r = f(&mut buf);
+    let mut st = POOL.state.lock().unwrap_or_else(|p| p.into_inner());
+    st.0 -= 1;
+    if st.1.len() < max_parallel() {
+        st.1.push(buf);
+    }
+    POOL.freed.notify_one();
+    r
+}
 
 pub fn hash(password: &str) -> anyhow::Result<String> {
     let salt = SaltString::generate(&mut OsRng);
-    Argon2::default()
-        .hash_password(password.as_bytes(), &salt)
-        .map(|h| h.to_string())
-        .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+    let blocks = Params::default().block_count();
+    with_memory(blocks, |_| {
+        Argon2::default()
+            .hash_password(password.as_bytes(), &salt)
+            .map(|h| h.to_string())
+            .map_err(|e| anyhow::anyhow!("hashing password: {e}"))
+    })
 }
 
 /// Constant-time verification against a stored hash; false for any malformed hash.
 pub fn verify(password: &str, stored: &str) -> bool {
-    match PasswordHash::new(stored) {
-        Ok(parsed) => Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok(),
-        Err(_) => false,
-    }
+    let Ok(parsed) = PasswordHash::new(stored) else {
+        return false;
+    };
+    let (Ok(params), Ok(algorithm)) = (
+        Params::try_from(&parsed),
+        Algorithm::try_from(parsed.algorithm),
+    ) else {
+        return false;
+    };
+    let version = parsed
+        .version
+        .map(Version::try_from)
+        .unwrap_or(Ok(Version::V0x13));
+    let Ok(version) = version else {
+        return false;
+    };
+    let (Some(salt), Some(expected)) = (parsed.salt, parsed.hash) else {
+        return false;
+    };
+    let mut salt_buf = [0u8; 64];
+    let Ok(salt) = salt.decode_b64(&mut salt_buf) else {
+        return false;
+    };
+    let expected = expected.as_bytes();
+    let mut out = vec![0u8; expected.len()];
+    let blocks = params.block_count();
+    let ok = with_memory(blocks, |mem| {
+        Argon2::new(algorithm, version, params)
+            .hash_password_into_with_memory(password.as_bytes(), salt, &mut out, mem)
+            .is_ok()
+    });
+    ok && bool::from(out.as_slice().ct_eq(expected))
 }
 
 /// A random password of `len` characters from an unambiguous alphabet.

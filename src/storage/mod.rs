@@ -42,7 +42,46 @@ pub struct UserRow {
     pub password: String,
     pub registration: Option<String>,
     pub editcount: i64,
+    /// Explicit groups (unexpired), sorted.
     pub groups: Vec<String>,
+    /// `user_token`: the "remember me" token (32 hex), empty when none yet.
+    pub token: String,
+}
+
+/// One unexpired explicit group membership.
+#[derive(Debug, Clone, PartialEq)]
+pub struct GroupMembership {
+    pub group: String,
+    /// MediaWiki timestamp, `None` for infinity.
+    pub expiry: Option<String>,
+}
+
+/// A server-side session (`sessions` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionRow {
+    pub id: String,
+    /// 0 for an anonymous session.
+    pub user: i64,
+    /// App id for bot-password sessions.
+    pub bp_app: Option<String>,
+    /// JSON session data (token secrets …).
+    pub data: String,
+    /// Unix time after which the session is gone.
+    pub expires: i64,
+}
+
+/// A bot password (`bot_passwords` table).
+#[derive(Debug, Clone, PartialEq)]
+pub struct BotPasswordRow {
+    pub user: i64,
+    pub app_id: String,
+    /// Password hash (argon2 PHC string).
+    pub password: String,
+    /// Changes when the password is reset, ending its sessions.
+    pub token: String,
+    /// JSON restrictions (`{"IPAddresses":[…]}`), empty for none.
+    pub restrictions: String,
+    pub grants: Vec<String>,
 }
 
 /// One row of the `page` table.
@@ -126,6 +165,14 @@ pub trait ReadTxn {
     fn revision_pages(&mut self, rev_ids: &[i64]) -> Result<Vec<(i64, i64)>>;
     /// A page listing (see [`PageListQuery`]).
     fn list_pages(&mut self, q: &PageListQuery) -> Result<Vec<Page>>;
+    fn user_by_id(&mut self, id: i64) -> Result<Option<UserRow>>;
+    /// Unexpired explicit group memberships, sorted by group.
+    fn user_group_memberships(&mut self, user: i64) -> Result<Vec<GroupMembership>>;
+    /// A session by id (expired ones included; callers check `expires`).
+    fn session(&mut self, id: &str) -> Result<Option<SessionRow>>;
+    fn bot_password(&mut self, user: i64, app_id: &str) -> Result<Option<BotPasswordRow>>;
+    /// The value of a counter (rate limits, throttles) unless its window ended.
+    fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
 pub trait WriteTxn: ReadTxn {
@@ -133,6 +180,22 @@ pub trait WriteTxn: ReadTxn {
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;
     fn set_user_groups(&mut self, user: i64, groups: &[String]) -> Result<()>;
+    /// Adds a group or updates its expiry (MediaWiki timestamp, `None` = infinity).
+    fn add_user_group(&mut self, user: i64, group: &str, expiry: Option<&str>) -> Result<()>;
+    fn remove_user_group(&mut self, user: i64, group: &str) -> Result<()>;
+    fn set_user_password(&mut self, user: i64, password_hash: &str) -> Result<()>;
+    fn set_user_token(&mut self, user: i64, token: &str) -> Result<()>;
+    /// Inserts or replaces a session.
+    fn put_session(&mut self, row: &SessionRow) -> Result<()>;
+    fn delete_session(&mut self, id: &str) -> Result<()>;
+    /// Deletes sessions that expired before `now`.
+    fn purge_sessions(&mut self, now: i64) -> Result<()>;
+    /// Inserts or replaces a bot password.
+    fn put_bot_password(&mut self, row: &BotPasswordRow) -> Result<()>;
+    /// Adds `by` to a counter whose window of `ttl` seconds starts at its first hit;
+    /// returns the new value.
+    fn counter_add(&mut self, key: &str, by: i64, ttl: i64, now: i64) -> Result<i64>;
+    fn counter_delete(&mut self, key: &str) -> Result<()>;
     fn commit(self: Box<Self>) -> Result<()>;
 }
 

@@ -1,5 +1,6 @@
 //! The single integration-test binary: real servers over HTTP and real SQLite files.
 
+mod auth;
 mod envelope;
 mod query;
 mod siteinfo;

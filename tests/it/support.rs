@@ -1,7 +1,8 @@
 //! A real wikid on 127.0.0.1:0 over a fresh SQLite file, and a small HTTP client.
 #![allow(dead_code)] // helpers shared by test modules; not every module uses every one
 
-use std::collections::HashMap;
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::mpsc;
 
 use serde_json::Value;
@@ -11,6 +12,8 @@ pub struct TestWiki {
     pub api: String,
     pub admin_password: String,
     pub db_path: std::path::PathBuf,
+    /// The configuration the server runs with (same data directory).
+    pub config: Config,
     _dir: tempfile::TempDir,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -33,6 +36,7 @@ impl TestWiki {
             ..Config::default()
         };
         tweak(&mut config);
+        let config_copy = config.clone();
         let admin_password = config.admin_password.clone().unwrap_or_default();
         let db_path = config.sqlite_path();
         let (tx, rx) = mpsc::channel();
@@ -60,6 +64,7 @@ impl TestWiki {
             api,
             admin_password,
             db_path,
+            config: config_copy,
             _dir: dir,
             shutdown: Some(stop_tx),
             thread: Some(thread),
@@ -110,7 +115,23 @@ impl TestWiki {
         Client {
             api: self.api.clone(),
             agent: ureq::AgentBuilder::new().build(),
+            jar: None,
         }
+    }
+
+    /// A client that keeps cookies, like a browser or `requests.Session()`.
+    pub fn session(&self) -> Client {
+        Client {
+            api: self.api.clone(),
+            agent: ureq::AgentBuilder::new().build(),
+            jar: Some(RefCell::new(BTreeMap::new())),
+        }
+    }
+
+    /// The application over the same data directory, as the operator commands
+    /// open it while the server runs.
+    pub fn admin(&self) -> wikid::app::App {
+        wikid::open_app_only(self.config.clone()).expect("open data directory")
     }
 }
 
@@ -151,9 +172,72 @@ impl Answer {
 pub struct Client {
     pub api: String,
     agent: ureq::Agent,
+    /// Cookies by name, when this client keeps them.
+    pub jar: Option<RefCell<BTreeMap<String, String>>>,
 }
 
 impl Client {
+    /// A cookie-keeping client for any api.php URL.
+    pub fn for_url(api: &str) -> Client {
+        Client {
+            api: api.to_string(),
+            agent: ureq::AgentBuilder::new().build(),
+            jar: Some(RefCell::new(BTreeMap::new())),
+        }
+    }
+
+    fn with_cookies(&self, req: ureq::Request) -> ureq::Request {
+        match &self.jar {
+            Some(jar) if !jar.borrow().is_empty() => {
+                let header: Vec<String> = jar
+                    .borrow()
+                    .iter()
+                    .map(|(k, v)| format!("{k}={v}"))
+                    .collect();
+                req.set("Cookie", &header.join("; "))
+            }
+            _ => req,
+        }
+    }
+
+    fn keep_cookies(&self, a: &Answer) {
+        let Some(jar) = &self.jar else { return };
+        for c in a.headers.get("set-cookie").into_iter().flatten() {
+            let first = c.split(';').next().unwrap_or("");
+            let Some((name, value)) = first.split_once('=') else {
+                continue;
+            };
+            let expired = c.to_ascii_lowercase().contains("max-age=0");
+            if expired || value == "deleted" {
+                jar.borrow_mut().remove(name);
+            } else {
+                jar.borrow_mut().insert(name.to_string(), value.to_string());
+            }
+        }
+    }
+
+    /// Sets or removes a cookie by hand.
+    pub fn set_cookie(&self, name: &str, value: Option<&str>) {
+        if let Some(jar) = &self.jar {
+            match value {
+                Some(v) => jar.borrow_mut().insert(name.to_string(), v.to_string()),
+                None => jar.borrow_mut().remove(name),
+            };
+        }
+    }
+
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.jar
+            .as_ref()
+            .and_then(|j| j.borrow().get(name).cloned())
+    }
+
+    fn send(&self, r: Result<ureq::Response, ureq::Error>) -> Answer {
+        let a = Self::answer(r);
+        self.keep_cookies(&a);
+        a
+    }
+
     fn answer(r: Result<ureq::Response, ureq::Error>) -> Answer {
         let resp = match r {
             Ok(r) => r,
@@ -177,19 +261,30 @@ impl Client {
 
     /// GET with a raw (already encoded) query string.
     pub fn get_raw(&self, query: &str) -> Answer {
-        Self::answer(self.agent.get(&format!("{}?{}", self.api, query)).call())
+        let req = self.with_cookies(self.agent.get(&format!("{}?{}", self.api, query)));
+        self.send(req.call())
     }
 
     pub fn get(&self, params: &[(&str, &str)]) -> Answer {
-        let mut req = self.agent.get(&self.api);
+        let mut req = self.with_cookies(self.agent.get(&self.api));
         for (k, v) in params {
             req = req.query(k, v);
         }
-        Self::answer(req.call())
+        self.send(req.call())
     }
 
     pub fn post(&self, params: &[(&str, &str)]) -> Answer {
-        Self::answer(self.agent.post(&self.api).send_form(params))
+        let req = self.with_cookies(self.agent.post(&self.api));
+        self.send(req.send_form(params))
+    }
+
+    /// POST with some parameters in the query string and others in the body.
+    pub fn post_split(&self, query: &[(&str, &str)], body: &[(&str, &str)]) -> Answer {
+        let mut req = self.with_cookies(self.agent.post(&self.api));
+        for (k, v) in query {
+            req = req.query(k, v);
+        }
+        self.send(req.send_form(body))
     }
 
     /// POST a raw body with a content type.

@@ -23,9 +23,18 @@ use crate::api::{Cx, Group, ModuleDef};
 
 use continuation::Continuation;
 use pageset::{DataSource, PageSet};
+pub mod tokens;
+pub mod userinfo;
+pub mod users;
 
 /// Query submodules (meta, list, prop).
-pub static SUBMODULES: &[&ModuleDef] = &[&allpages::ALLPAGES, &siteinfo::SITEINFO];
+pub static SUBMODULES: &[&ModuleDef] = &[
+    &allpages::ALLPAGES,
+    &siteinfo::SITEINFO,
+    &tokens::TOKENS,
+    &userinfo::USERINFO,
+    &users::USERS,
+];
 
 /// A submodule by name, in any group.
 pub fn submodule(name: &str) -> Option<&'static ModuleDef> {

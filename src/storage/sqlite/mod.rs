@@ -7,7 +7,10 @@ use std::sync::{Mutex, MutexGuard};
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 
-use super::{Interwiki, Page, PageListQuery, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
+use super::{
+    BotPasswordRow, GroupMembership, Interwiki, Page, PageListQuery, ReadTxn, SessionRow,
+    SiteStats, Store, UserRow, WriteTxn,
+};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
 const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
@@ -203,6 +206,37 @@ fn placeholders(n: usize) -> String {
     vec!["?"; n].join(",")
 }
 
+fn load_user(c: &Connection, cond: &str, key: rusqlite::types::Value) -> Result<Option<UserRow>> {
+    let sql = format!(
+        "SELECT user_id, user_name, user_password, user_registration, user_editcount, user_token
+         FROM user WHERE {cond}"
+    );
+    let row = c
+        .prepare_cached(&sql)?
+        .query_row([key], |r| {
+            Ok(UserRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                password: r.get(2)?,
+                registration: r.get(3)?,
+                editcount: r.get(4)?,
+                groups: Vec::new(),
+                token: r.get(5)?,
+            })
+        })
+        .optional()?;
+    let Some(mut row) = row else { return Ok(None) };
+    let mut stmt = c.prepare_cached(
+        "SELECT ug_group FROM user_groups
+         WHERE ug_user = ?1 AND (ug_expiry IS NULL OR ug_expiry > strftime('%Y%m%d%H%M%S', 'now'))
+         ORDER BY ug_group",
+    )?;
+    row.groups = stmt
+        .query_map([row.id], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    Ok(Some(row))
+}
+
 impl<T: Conn> ReadTxn for T {
     fn meta(&mut self, key: &str) -> Result<Option<String>> {
         Ok(self
@@ -273,31 +307,94 @@ impl<T: Conn> ReadTxn for T {
     }
 
     fn user_by_name(&mut self, name: &str) -> Result<Option<UserRow>> {
-        let c = self.c();
-        let row = c
+        load_user(
+            self.c(),
+            "user_name = ?1",
+            rusqlite::types::Value::Text(name.into()),
+        )
+    }
+
+    fn user_by_id(&mut self, id: i64) -> Result<Option<UserRow>> {
+        load_user(
+            self.c(),
+            "user_id = ?1",
+            rusqlite::types::Value::Integer(id),
+        )
+    }
+
+    fn user_group_memberships(&mut self, user: i64) -> Result<Vec<GroupMembership>> {
+        let mut stmt = self.c().prepare_cached(
+            "SELECT ug_group, ug_expiry FROM user_groups
+             WHERE ug_user = ?1 AND (ug_expiry IS NULL OR ug_expiry > strftime('%Y%m%d%H%M%S', 'now'))
+             ORDER BY ug_group",
+        )?;
+        let rows = stmt.query_map([user], |r| {
+            Ok(GroupMembership {
+                group: r.get(0)?,
+                expiry: r.get(1)?,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn session(&mut self, id: &str) -> Result<Option<SessionRow>> {
+        Ok(self
+            .c()
             .prepare_cached(
-                "SELECT user_id, user_name, user_password, user_registration, user_editcount
-                 FROM user WHERE user_name = ?1",
+                "SELECT s_id, s_user, s_bp_app, s_data, s_expires FROM sessions WHERE s_id = ?1",
             )?
-            .query_row([name], |r| {
-                Ok(UserRow {
+            .query_row([id], |r| {
+                Ok(SessionRow {
                     id: r.get(0)?,
-                    name: r.get(1)?,
-                    password: r.get(2)?,
-                    registration: r.get(3)?,
-                    editcount: r.get(4)?,
-                    groups: Vec::new(),
+                    user: r.get(1)?,
+                    bp_app: r.get(2)?,
+                    data: r.get(3)?,
+                    expires: r.get(4)?,
                 })
             })
+            .optional()?)
+    }
+
+    fn bot_password(&mut self, user: i64, app_id: &str) -> Result<Option<BotPasswordRow>> {
+        let row = self
+            .c()
+            .prepare_cached(
+                "SELECT bp_user, bp_app_id, bp_password, bp_token, bp_restrictions, bp_grants
+                 FROM bot_passwords WHERE bp_user = ?1 AND bp_app_id = ?2",
+            )?
+            .query_row(params![user, app_id], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, String>(4)?,
+                    r.get::<_, String>(5)?,
+                ))
+            })
             .optional()?;
-        let Some(mut row) = row else { return Ok(None) };
-        let mut stmt = c.prepare_cached(
-            "SELECT ug_group FROM user_groups WHERE ug_user = ?1 ORDER BY ug_group",
-        )?;
-        row.groups = stmt
-            .query_map([row.id], |r| r.get(0))?
-            .collect::<Result<_, _>>()?;
-        Ok(Some(row))
+        Ok(row.map(
+            |(user, app_id, password, token, restrictions, grants)| BotPasswordRow {
+                user,
+                app_id,
+                password,
+                token,
+                restrictions,
+                grants: serde_json::from_str(&grants).unwrap_or_default(),
+            },
+        ))
+    }
+
+    fn counter(&mut self, key: &str, now: i64) -> Result<i64> {
+        let v: Option<(i64, i64)> = self
+            .c()
+            .prepare_cached("SELECT rl_window, rl_count FROM ratelimit WHERE rl_key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        Ok(match v {
+            Some((until, count)) if until > now => count,
+            _ => 0,
+        })
     }
 
     fn group_member_counts(&mut self) -> Result<Vec<(String, i64)>> {
@@ -498,6 +595,115 @@ impl WriteTxn for SqliteWrite<'_> {
         for g in groups {
             ins.execute(params![user, g])?;
         }
+        Ok(())
+    }
+
+    fn add_user_group(&mut self, user: i64, group: &str, expiry: Option<&str>) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO user_groups (ug_user, ug_group, ug_expiry) VALUES (?1, ?2, ?3)
+                 ON CONFLICT (ug_user, ug_group) DO UPDATE SET ug_expiry = excluded.ug_expiry",
+            )?
+            .execute(params![user, group, expiry])?;
+        Ok(())
+    }
+
+    fn remove_user_group(&mut self, user: i64, group: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM user_groups WHERE ug_user = ?1 AND ug_group = ?2")?
+            .execute(params![user, group])?;
+        Ok(())
+    }
+
+    fn set_user_password(&mut self, user: i64, password_hash: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE user SET user_password = ?2 WHERE user_id = ?1")?
+            .execute(params![user, password_hash])?;
+        Ok(())
+    }
+
+    fn set_user_token(&mut self, user: i64, token: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("UPDATE user SET user_token = ?2 WHERE user_id = ?1")?
+            .execute(params![user, token])?;
+        Ok(())
+    }
+
+    fn put_session(&mut self, row: &SessionRow) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "INSERT INTO sessions (s_id, s_user, s_bp_app, s_data, s_expires)
+                 VALUES (?1, ?2, ?3, ?4, ?5)
+                 ON CONFLICT (s_id) DO UPDATE SET s_user = excluded.s_user,
+                   s_bp_app = excluded.s_bp_app, s_data = excluded.s_data,
+                   s_expires = excluded.s_expires",
+            )?
+            .execute(params![row.id, row.user, row.bp_app, row.data, row.expires])?;
+        Ok(())
+    }
+
+    fn delete_session(&mut self, id: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sessions WHERE s_id = ?1")?
+            .execute([id])?;
+        Ok(())
+    }
+
+    fn purge_sessions(&mut self, now: i64) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM sessions WHERE s_expires < ?1")?
+            .execute([now])?;
+        self.conn
+            .prepare_cached("DELETE FROM ratelimit WHERE rl_window < ?1")?
+            .execute([now])?;
+        Ok(())
+    }
+
+    fn put_bot_password(&mut self, row: &BotPasswordRow) -> Result<()> {
+        let grants = serde_json::to_string(&row.grants)?;
+        self.conn
+            .prepare_cached(
+                "INSERT INTO bot_passwords
+                   (bp_user, bp_app_id, bp_password, bp_token, bp_restrictions, bp_grants)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)
+                 ON CONFLICT (bp_user, bp_app_id) DO UPDATE SET bp_password = excluded.bp_password,
+                   bp_token = excluded.bp_token, bp_restrictions = excluded.bp_restrictions,
+                   bp_grants = excluded.bp_grants",
+            )?
+            .execute(params![
+                row.user,
+                row.app_id,
+                row.password,
+                row.token,
+                row.restrictions,
+                grants
+            ])?;
+        Ok(())
+    }
+
+    fn counter_add(&mut self, key: &str, by: i64, ttl: i64, now: i64) -> Result<i64> {
+        let c = &*self.conn;
+        let current: Option<(i64, i64)> = c
+            .prepare_cached("SELECT rl_window, rl_count FROM ratelimit WHERE rl_key = ?1")?
+            .query_row([key], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        let (until, count) = match current {
+            Some((until, count)) if until > now => (until, count + by),
+            _ => (now + ttl, by),
+        };
+        c.prepare_cached(
+            "INSERT INTO ratelimit (rl_key, rl_window, rl_count) VALUES (?1, ?2, ?3)
+             ON CONFLICT (rl_key) DO UPDATE SET rl_window = excluded.rl_window,
+               rl_count = excluded.rl_count",
+        )?
+        .execute(params![key, until, count])?;
+        Ok(count)
+    }
+
+    fn counter_delete(&mut self, key: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM ratelimit WHERE rl_key = ?1")?
+            .execute([key])?;
         Ok(())
     }
 
