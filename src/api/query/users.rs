@@ -37,6 +37,8 @@ static PARAMS: &[ParamDef] = &[
 ];
 
 pub static USERS: ModuleDef = ModuleDef {
+    // The lowest mode; `execute` raises it for private props.
+    cache_mode: crate::api::CacheMode::Public,
     prefix: "us",
     summary: "Get information about a list of users.",
     params: PARAMS,
