@@ -6,6 +6,7 @@
 //! parameter warning → printing. Modules are plain `const` [`ModuleDef`] data; one
 //! file per module, listed in [`ACTIONS`] or `query::SUBMODULES`.
 
+pub mod edit;
 pub mod error;
 pub mod format;
 pub mod help;
@@ -145,7 +146,12 @@ impl ModuleDef {
 }
 
 /// Action modules, in the order `action=` lists them.
-pub static ACTIONS: &[&ModuleDef] = &[&help::HELP, &paraminfo::PARAMINFO, &query::QUERY];
+pub static ACTIONS: &[&ModuleDef] = &[
+    &help::HELP,
+    &paraminfo::PARAMINFO,
+    &query::QUERY,
+    &edit::EDIT,
+];
 
 /// Output formats.
 pub static FORMATS: &[&ModuleDef] = &[
@@ -541,7 +547,13 @@ impl<'a> Cx<'a> {
         match t {
             PType::Submodule(g) | PType::ModuleNames(g) => group_names(*g),
             PType::Namespace => self.app.namespaces.ids().map(|i| i.to_string()).collect(),
-            // Change tags are not stored yet, so no tag may be applied.
+            // Tags users may apply (defined with action=managetags).
+            PType::Tags => self
+                .app
+                .store
+                .read()
+                .and_then(|mut r| r.applicable_tags())
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }

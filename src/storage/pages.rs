@@ -258,6 +258,5 @@ pub trait PagesWrite {
     fn watch(&mut self, user: i64, ns: i32, dbkey: &str, expiry: Option<&str>) -> Result<()>;
     fn unwatch(&mut self, user: i64, ns: i32, dbkey: &str) -> Result<()>;
     /// Queues a job.
-    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str)
-        -> Result<()>;
+    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()>;
 }

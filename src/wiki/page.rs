@@ -87,8 +87,8 @@ pub fn pre_save_transform(model: &str, text: &str) -> Result<String, ContentErro
     let normalized = text.replace("\r\n", "\n");
     match model {
         "json" => {
-            let v: serde_json::Value = serde_json::from_str(&normalized)
-                .map_err(|_| ContentError::InvalidJson)?;
+            let v: serde_json::Value =
+                serde_json::from_str(&normalized).map_err(|_| ContentError::InvalidJson)?;
             let mut out = String::new();
             php_pretty_json(&v, 0, &mut out);
             Ok(out)
@@ -109,7 +109,13 @@ fn php_pretty_json(v: &serde_json::Value, depth: usize, out: &mut String) {
     match v {
         Value::Null => out.push_str("null"),
         Value::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        Value::Number(n) => out.push_str(&n.to_string()),
+        Value::Number(n) => match n.as_f64() {
+            // PHP prints integral floats without a fraction (`1.0` → `1`).
+            Some(f) if !n.is_i64() && !n.is_u64() && f.fract() == 0.0 && f.abs() < 1e15 => {
+                out.push_str(&format!("{}", f as i64))
+            }
+            _ => out.push_str(&n.to_string()),
+        },
         Value::String(s) => php_json_string(s, out),
         Value::Array(a) => {
             if a.is_empty() {
@@ -212,7 +218,11 @@ fn headings(text: &str) -> Vec<(usize, usize)> {
                 }
             }
         }
-        for (open, close) in [("<nowiki>", "</nowiki>"), ("<pre>", "</pre>"), ("<pre ", "</pre>")] {
+        for (open, close) in [
+            ("<nowiki>", "</nowiki>"),
+            ("<pre>", "</pre>"),
+            ("<pre ", "</pre>"),
+        ] {
             if let Some(i) = lower.rfind(open) {
                 if !lower[i..].contains(close) {
                     in_block = Some(close);
@@ -262,7 +272,12 @@ pub fn get_section(text: &str, id: &str) -> Option<String> {
 /// Replaces a section (`Content::replaceSection`): `new` appends a section with
 /// an optional heading; a number replaces that section. `None` when the section
 /// does not exist.
-pub fn replace_section(old: &str, id: &str, with: &str, section_title: Option<&str>) -> Option<String> {
+pub fn replace_section(
+    old: &str,
+    id: &str,
+    with: &str,
+    section_title: Option<&str>,
+) -> Option<String> {
     if id.is_empty() {
         return Some(with.to_string());
     }
@@ -301,7 +316,9 @@ pub fn is_countable(ns: i32, is_redirect: bool, model: &str, text: &str) -> bool
     while let Some(i) = rest.find("[[") {
         let after = rest[i + 2..].trim_start();
         let lower: String = after.chars().take(9).collect::<String>().to_lowercase();
-        if !lower.starts_with("category:") && !lower.starts_with("file:") && !lower.starts_with("image:")
+        if !lower.starts_with("category:")
+            && !lower.starts_with("file:")
+            && !lower.starts_with("image:")
         {
             if after.contains("]]") {
                 return true;
@@ -366,7 +383,13 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
                 Some(r) => txn.content_text(r.content_id)?.unwrap_or_default(),
                 None => String::new(),
             };
-            (p.latest, p.len, Some(text), p.content_model.clone(), p.is_redirect)
+            (
+                p.latest,
+                p.len,
+                Some(text),
+                p.content_model.clone(),
+                p.is_redirect,
+            )
         }
         None => (0, 0, None, String::new(), false),
     };
@@ -582,7 +605,10 @@ mod tests {
     fn sections() {
         let t = "intro\n== A ==\na text\n=== A1 ===\nsub\n== B ==\nb text";
         assert_eq!(get_section(t, "0").unwrap(), "intro");
-        assert_eq!(get_section(t, "1").unwrap(), "== A ==\na text\n=== A1 ===\nsub");
+        assert_eq!(
+            get_section(t, "1").unwrap(),
+            "== A ==\na text\n=== A1 ===\nsub"
+        );
         assert_eq!(get_section(t, "2").unwrap(), "=== A1 ===\nsub");
         assert_eq!(get_section(t, "3").unwrap(), "== B ==\nb text");
         assert!(get_section(t, "4").is_none());

@@ -6,12 +6,13 @@ use rusqlite::{params, params_from_iter, OptionalExtension};
 
 use super::{page_row, placeholders, Conn, SqliteWrite, PAGE_COLUMNS};
 use crate::storage::pages::{
-    LogQuery, LogRow, NewPage, NewRevision, PagesRead, PagesWrite, RcQuery, RecentChange,
-    Revision, RevisionQuery, TagTarget,
+    LogQuery, LogRow, NewPage, NewRevision, PagesRead, PagesWrite, RcQuery, RecentChange, Revision,
+    RevisionQuery, TagTarget,
 };
 use crate::storage::Page;
 
-const REV_COLUMNS: &str = "rev_id, rev_page, COALESCE(rev_parent_id, 0), rev_timestamp, rev_actor, \
+const REV_COLUMNS: &str =
+    "rev_id, rev_page, COALESCE(rev_parent_id, 0), rev_timestamp, rev_actor, \
      actor_name, COALESCE(actor_user, 0), rev_comment, rev_minor_edit, rev_deleted, rev_len, \
      rev_sha1, rev_content_id, COALESCE(content_model, 'wikitext')";
 const REV_FROM: &str = "revision JOIN actor ON actor_id = rev_actor \
@@ -122,8 +123,9 @@ fn ts_id_bound(
 
 impl<T: Conn> PagesRead for T {
     fn page_by_title(&mut self, ns: i32, dbkey: &str) -> Result<Option<Page>> {
-        let sql =
-            format!("SELECT {PAGE_COLUMNS} FROM page WHERE page_namespace = ?1 AND page_title = ?2");
+        let sql = format!(
+            "SELECT {PAGE_COLUMNS} FROM page WHERE page_namespace = ?1 AND page_title = ?2"
+        );
         Ok(self
             .c()
             .prepare_cached(&sql)?
@@ -484,12 +486,7 @@ impl<T: Conn> PagesRead for T {
              FROM page_restrictions WHERE pr_page = ?1 ORDER BY pr_id",
         )?;
         let rows = stmt.query_map([page], |r| {
-            Ok((
-                r.get(0)?,
-                r.get(1)?,
-                r.get(2)?,
-                r.get::<_, i64>(3)? != 0,
-            ))
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get::<_, i64>(3)? != 0))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
@@ -690,8 +687,10 @@ impl PagesWrite for SqliteWrite<'_> {
                  VALUES (?1, ?2, ?3, ?4)",
             )?
             .execute(params![rc, log, rev, id])?;
-            c.prepare_cached("UPDATE change_tag_def SET ctd_count = ctd_count + 1 WHERE ctd_id = ?1")?
-                .execute([id])?;
+            c.prepare_cached(
+                "UPDATE change_tag_def SET ctd_count = ctd_count + 1 WHERE ctd_id = ?1",
+            )?
+            .execute([id])?;
         }
         Ok(())
     }
@@ -709,7 +708,9 @@ impl PagesWrite for SqliteWrite<'_> {
 
     fn bump_user_editcount(&mut self, user: i64) -> Result<()> {
         self.c()
-            .prepare_cached("UPDATE user SET user_editcount = user_editcount + 1 WHERE user_id = ?1")?
+            .prepare_cached(
+                "UPDATE user SET user_editcount = user_editcount + 1 WHERE user_id = ?1",
+            )?
             .execute([user])?;
         Ok(())
     }
@@ -748,14 +749,7 @@ impl PagesWrite for SqliteWrite<'_> {
         Ok(())
     }
 
-    fn push_job(
-        &mut self,
-        cmd: &str,
-        ns: i32,
-        dbkey: &str,
-        params: &str,
-        now: &str,
-    ) -> Result<()> {
+    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()> {
         self.c()
             .prepare_cached(
                 "INSERT INTO job (job_cmd, job_namespace, job_title, job_params, job_timestamp) \
