@@ -329,6 +329,77 @@ pub fn is_countable(ns: i32, is_redirect: bool, model: &str, text: &str) -> bool
     false
 }
 
+/// `truncateForDatabase`: at most `max` bytes, cut on a character boundary and
+/// ended with `...` when shortened.
+fn truncate_bytes(s: &str, max: usize) -> String {
+    if s.len() <= max {
+        return s.to_string();
+    }
+    let mut end = max.saturating_sub(3);
+    while end > 0 && !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}...", &s[..end])
+}
+
+/// MediaWiki's automatic summary of an edit saved without one
+/// (`ContentHandler::getAutosummary`); empty when none applies.
+pub fn auto_summary(
+    app: &App,
+    old: Option<(&str, &str)>,
+    new_text: &str,
+    new_model: &str,
+    created: bool,
+) -> String {
+    const LIMIT: usize = 500;
+    let flat = new_text.replace(['\n', '\r'], " ");
+    let old_target = old.and_then(|(t, m)| links::redirect_target(app, m, t));
+    let new_target = links::redirect_target(app, new_model, new_text);
+    let full = |t: &Title| {
+        let mut s = t.prefixed_text(&app.titles);
+        if !t.fragment.is_empty() {
+            s.push('#');
+            s.push_str(&t.fragment);
+        }
+        s
+    };
+    if let Some((ot, _)) = old {
+        if !ot.is_empty() && new_text.is_empty() {
+            return "Blanked the page".into();
+        }
+    }
+    match (&old_target, &new_target) {
+        (None, Some(nt)) => {
+            let target = full(nt);
+            let _ = truncate_bytes(&flat, LIMIT.saturating_sub(25 + target.len()));
+            return format!("Redirected page to [[{target}]]");
+        }
+        (Some(ot), Some(nt)) if full(ot) != full(nt) => {
+            return format!(
+                "Changed redirect target from [[{}]] to [[{}]]",
+                full(ot),
+                full(nt)
+            );
+        }
+        (Some(ot), None) => return format!("Removed redirect to [[{}]]", full(ot)),
+        _ => {}
+    }
+    if created {
+        if new_text.is_empty() {
+            return "Created blank page".into();
+        }
+        let t = truncate_bytes(&flat, LIMIT - "Created page with \"$1\"".len());
+        return format!("Created page with \"{t}\"");
+    }
+    if let Some((ot, _)) = old {
+        if ot.len() > 10 * new_text.len() {
+            let t = truncate_bytes(&flat, LIMIT - "Replaced content with \"$1\"".len());
+            return format!("Replaced content with \"{t}\"");
+        }
+    }
+    String::new()
+}
+
 /// A revision to save.
 #[derive(Debug, Clone)]
 pub struct Edit<'a> {
@@ -423,6 +494,19 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
         }
     }
     let actor = txn.ensure_actor(e.user.id, &e.user.name)?;
+    let auto;
+    let summary = if e.summary.is_empty() && e.recent_change {
+        auto = auto_summary(
+            app,
+            old_text.as_deref().map(|t| (t, old_model.as_str())),
+            e.text,
+            e.model,
+            e.page.is_none(),
+        );
+        auto.as_str()
+    } else {
+        e.summary
+    };
     let content_id = txn.insert_content(e.text, e.model, &sha1)?;
     let created = e.page.is_none();
     let page_id = match e.page {
@@ -444,7 +528,7 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
         parent_id: old_rev,
         timestamp: e.now.to_string(),
         actor,
-        comment: e.summary.to_string(),
+        comment: summary.to_string(),
         minor,
         len,
         sha1: sha1.clone(),
@@ -458,7 +542,7 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
             actor,
             ns: e.title.ns,
             title: e.title.dbkey.clone(),
-            comment: e.summary.to_string(),
+            comment: summary.to_string(),
             minor,
             bot,
             new: created,
@@ -483,6 +567,26 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
         }
     } else if !e.tags.is_empty() {
         txn.add_tags(e.tags, None, Some(rev_id), None)?;
+    }
+    if created && e.recent_change {
+        // $wgPageCreationLog: a create/create entry, not published to recent
+        // changes (the page creation is there already).
+        insert_log(
+            txn,
+            &LogEntry {
+                log_type: "create",
+                action: "create",
+                user: e.user,
+                ip: e.ip,
+                title: e.title,
+                page_id,
+                comment: summary,
+                params: serde_json::json!({}),
+                tags: &[],
+                now: e.now,
+                recent_change: false,
+            },
+        )?;
     }
     let was_article = match &old_text {
         Some(t) => is_countable(e.title.ns, old_redirect, &old_model, t),

@@ -9,8 +9,13 @@
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
 pub mod allpages;
+pub mod allrevisions;
 pub mod continuation;
+pub mod info;
+pub mod logevents;
 pub mod pageset;
+pub mod recentchanges;
+pub mod revisions;
 pub mod siteinfo;
 
 use crate::api::error::{ApiError, ApiResult};
@@ -25,7 +30,15 @@ use continuation::Continuation;
 use pageset::{DataSource, PageSet};
 
 /// Query submodules (meta, list, prop).
-pub static SUBMODULES: &[&ModuleDef] = &[&allpages::ALLPAGES, &siteinfo::SITEINFO];
+pub static SUBMODULES: &[&ModuleDef] = &[
+    &allpages::ALLPAGES,
+    &siteinfo::SITEINFO,
+    &info::INFO,
+    &revisions::REVISIONS,
+    &recentchanges::RECENTCHANGES,
+    &logevents::LOGEVENTS,
+    &allrevisions::ALLREVISIONS,
+];
 
 /// A submodule by name, in any group.
 pub fn submodule(name: &str) -> Option<&'static ModuleDef> {
