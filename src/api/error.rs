@@ -48,6 +48,11 @@ pub fn code_for_key(key: &str) -> String {
         "titleprotected" => "protectedtitle",
         "confirmedittext" => "confirmemail",
         "nosuchusershort" => "nosuchuser",
+        "edit-conflict" => "editconflict",
+        "nocreate-loggedin" => "cantcreate",
+        "nocreatetext" => "cantcreate-anon",
+        "undo-failure" => "undofailure",
+        "blankpage" => "emptypage",
         k => k
             .strip_prefix("apierror-")
             .or_else(|| k.strip_prefix("apiwarn-"))

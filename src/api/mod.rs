@@ -8,6 +8,7 @@
 
 pub mod clientlogin;
 pub mod createaccount;
+pub mod edit;
 pub mod error;
 pub mod format;
 pub mod help;
@@ -170,6 +171,7 @@ pub static ACTIONS: &[&ModuleDef] = &[
     &clientlogin::CLIENTLOGIN,
     &createaccount::CREATEACCOUNT,
     &userrights::USERRIGHTS,
+    &edit::EDIT,
 ];
 
 /// Output formats.
@@ -561,7 +563,13 @@ impl<'a> Cx<'a> {
         match t {
             PType::Submodule(g) | PType::ModuleNames(g) => group_names(*g),
             PType::Namespace => self.app.namespaces.ids().map(|i| i.to_string()).collect(),
-            // Change tags are not stored yet, so no tag may be applied.
+            // Tags users may apply (defined with action=managetags).
+            PType::Tags => self
+                .app
+                .store
+                .read()
+                .and_then(|mut r| r.applicable_tags())
+                .unwrap_or_default(),
             _ => Vec::new(),
         }
     }

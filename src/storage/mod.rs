@@ -11,7 +11,10 @@
 //! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
 //! `sqlite/<area>.rs`.
 
+pub mod pages;
 pub mod sqlite;
+
+pub use pages::{PagesRead, PagesWrite};
 
 use anyhow::Result;
 
@@ -147,7 +150,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn {
+pub trait ReadTxn: PagesRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -175,7 +178,7 @@ pub trait ReadTxn {
     fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
-pub trait WriteTxn: ReadTxn {
+pub trait WriteTxn: ReadTxn + PagesWrite {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

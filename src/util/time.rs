@@ -69,6 +69,53 @@ pub fn parse_timestamp(s: &str) -> Option<DateTime<Utc>> {
     None
 }
 
+/// A parsed expiry: a point in time, or none (`infinite`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expiry {
+    Infinite,
+    At(DateTime<Utc>),
+}
+
+/// Parses an expiry as MediaWiki's `ExpiryDef` does: `infinite` (and its
+/// synonyms), a timestamp, or a relative time such as `1 week` or `3 days`
+/// (PHP's `strtotime` for the common forms). `None` when it is not one.
+pub fn parse_expiry(s: &str, now: &DateTime<Utc>) -> Option<Expiry> {
+    let t = s.trim();
+    if ["infinite", "indefinite", "infinity", "never"].contains(&t.to_ascii_lowercase().as_str()) {
+        return Some(Expiry::Infinite);
+    }
+    if let Some(at) = parse_relative(t, now) {
+        return Some(Expiry::At(at));
+    }
+    parse_timestamp(t).map(Expiry::At)
+}
+
+fn parse_relative(s: &str, now: &DateTime<Utc>) -> Option<DateTime<Utc>> {
+    use chrono::{Duration, Months};
+    let words: Vec<&str> = s.split_whitespace().collect();
+    if words.is_empty() || words.len() % 2 != 0 {
+        return None;
+    }
+    let mut at = *now;
+    for pair in words.chunks(2) {
+        let n: i64 = pair[0].trim_start_matches('+').parse().ok()?;
+        let unit = pair[1].to_ascii_lowercase();
+        let unit = unit.strip_suffix('s').unwrap_or(&unit);
+        at = match unit {
+            "sec" | "second" => at + Duration::seconds(n),
+            "min" | "minute" => at + Duration::minutes(n),
+            "hour" => at + Duration::hours(n),
+            "day" => at + Duration::days(n),
+            "week" => at + Duration::weeks(n),
+            "fortnight" => at + Duration::weeks(2 * n),
+            "month" if n >= 0 => at.checked_add_months(Months::new(n as u32))?,
+            "year" if n >= 0 => at.checked_add_months(Months::new(12 * n as u32))?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -83,5 +130,12 @@ mod tests {
         );
         assert!(parse_timestamp("garbage").is_none());
         assert_eq!(mw_to_iso("20261122130000"), "2026-11-22T13:00:00Z");
+        let now = parse_timestamp("20261122130000").unwrap();
+        assert_eq!(
+            parse_expiry("1 week", &now),
+            Some(Expiry::At(parse_timestamp("20261129130000").unwrap()))
+        );
+        assert_eq!(parse_expiry("infinite", &now), Some(Expiry::Infinite));
+        assert_eq!(parse_expiry("soon", &now), None);
     }
 }

@@ -2,5 +2,6 @@
 //! HTTP, no SQL.
 pub mod links;
 pub mod namespace;
+pub mod page;
 pub mod special;
 pub mod title;

@@ -9,8 +9,13 @@
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
 pub mod allpages;
+pub mod allrevisions;
 pub mod continuation;
+pub mod info;
+pub mod logevents;
 pub mod pageset;
+pub mod recentchanges;
+pub mod revisions;
 pub mod siteinfo;
 
 use crate::api::error::{ApiError, ApiResult};
@@ -34,6 +39,11 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &tokens::TOKENS,
     &userinfo::USERINFO,
     &users::USERS,
+    &info::INFO,
+    &revisions::REVISIONS,
+    &recentchanges::RECENTCHANGES,
+    &logevents::LOGEVENTS,
+    &allrevisions::ALLREVISIONS,
 ];
 
 /// A submodule by name, in any group.

@@ -1,6 +1,8 @@
 //! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
 //! as SQLite requires) and a small pool of readers.
 
+mod pages;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -13,7 +15,10 @@ use super::{
 };
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/sqlite/0002_pages.sql"),
+];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");
 
