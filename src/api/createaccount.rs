@@ -32,7 +32,7 @@ pub static CREATEACCOUNT: ModuleDef = ModuleDef {
     write_rights: true,
     must_post: true,
     token: Some("createaccount"),
-    summary: "Create a new user account.",
+    summary: "Register a new account with a user name and password.",
     extra_help: &[
         "Send the fields username, password and retype with a createaccount token and \
          createreturnurl.",

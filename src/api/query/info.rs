@@ -102,7 +102,7 @@ static PARAMS: &[ParamDef] = &[
 pub static INFO: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     prefix: "in",
-    summary: "Get basic page information.",
+    summary: "Basic facts about each page: ids, length, touched time, latest revision, protection.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Info"],
     examples: &[
