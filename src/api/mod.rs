@@ -18,6 +18,7 @@ pub mod message;
 pub mod pageset;
 pub mod paraminfo;
 pub mod params;
+pub mod purge;
 pub mod query;
 pub mod request;
 pub mod result;
@@ -172,6 +173,7 @@ pub static ACTIONS: &[&ModuleDef] = &[
     &createaccount::CREATEACCOUNT,
     &userrights::USERRIGHTS,
     &edit::EDIT,
+    &purge::PURGE,
 ];
 
 /// Output formats.

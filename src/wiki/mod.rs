@@ -3,5 +3,6 @@
 pub mod links;
 pub mod namespace;
 pub mod page;
+pub mod purge;
 pub mod special;
 pub mod title;

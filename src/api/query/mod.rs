@@ -225,7 +225,12 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
 }
 
 /// Runs `generator=` (only validating it when `dry`), feeding its pages to `ps`.
-fn run_generator(cx: &mut Cx<'_>, p: &Params, ps: &mut PageSet, dry: bool) -> ApiResult<()> {
+pub(crate) fn run_generator(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    ps: &mut PageSet,
+    dry: bool,
+) -> ApiResult<()> {
     let name = p.str("generator").unwrap_or_default().to_string();
     let def = submodule(&name).ok_or_else(|| {
         ApiError::coded(
@@ -262,6 +267,10 @@ fn output_general_page_info(cx: &mut Cx<'_>, p: &Params, ps: &PageSet) -> ApiRes
     let normalized = ps.normalized_result();
     if !normalized.is_empty() {
         cx.result.map_mut("query").set("normalized", normalized);
+    }
+    let redirects = ps.redirects_result();
+    if !redirects.is_empty() {
+        cx.result.map_mut("query").set("redirects", redirects);
     }
     let interwiki = ps.interwiki_result(cx, p.flag("iwurl"))?;
     if !interwiki.is_empty() {
