@@ -2,6 +2,7 @@
 //! HTTP, no SQL.
 pub mod links;
 pub mod namespace;
+pub mod import;
 pub mod page;
 pub mod special;
 pub mod title;
