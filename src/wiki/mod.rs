@@ -1,8 +1,8 @@
 //! Domain logic: titles, namespaces, special pages and (later) page operations. No
 //! HTTP, no SQL.
+pub mod import;
 pub mod links;
 pub mod namespace;
-pub mod import;
 pub mod page;
 pub mod special;
 pub mod title;
