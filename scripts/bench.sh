@@ -33,14 +33,24 @@ declare -A QUERY=(
   [unknown-action]="action=nosuchaction&format=json"
 )
 
-# run URL CONCURRENCY → "req/s p50 p99 errors"
+# Write workloads: wrk Lua scripts in scripts/bench/ (POSTs; errors include API
+# errors such as MediaWiki's rate limit, which allows 8 anonymous edits a minute).
+declare -a WRITE_NAMES=("edit-new-page")
+declare -A SCRIPT=(
+  [edit-new-page]="scripts/bench/edit.lua"
+)
+
+# run URL CONCURRENCY [LUA] → "req/s p50 p99 errors"
 run() {
-  local url=$1 c=$2 threads=1
+  local url=$1 c=$2 script=${3:-} threads=1
   [ "$c" -gt 1 ] && threads=2
-  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "$url" 2>&1 | awk '
+  local args=()
+  [ -n "$script" ] && args=(-s "$script")
+  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "${args[@]}" "$url" 2>&1 | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
     /Non-2xx or 3xx/ { err += $NF } /Socket errors/ { err += 1 }
+    /^api-errors/ { err += $2 }
     END { printf "%s %s %s %d\n", rps, p50, p99, err }'
 }
 
@@ -58,6 +68,18 @@ for name in "${NAMES[@]}"; do
       read -r mrps mp50 mp99 _ < <(run "$REFWIKI_API?${QUERY[$name]}" "$c")
       ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
       printf " | %12s %9s %9s %8s" "$mrps" "$mp50" "$mp99" "$ratio"
+    fi
+    printf "\n"
+  done
+done
+for name in "${WRITE_NAMES[@]}"; do
+  for c in 1 16; do
+    read -r rps p50 p99 err < <(run "$api" "$c" "${SCRIPT[$name]}")
+    printf "%-16s %4s | %12s %9s %9s %6s" "$name" "$c" "$rps" "$p50" "$p99" "$err"
+    if [ $ref_up = 1 ]; then
+      read -r mrps mp50 mp99 merr < <(run "$REFWIKI_API" "$c" "${SCRIPT[$name]}")
+      ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+      printf " | %12s %9s %9s %8s (MW errors %s)" "$mrps" "$mp50" "$mp99" "$ratio" "$merr"
     fi
     printf "\n"
   done

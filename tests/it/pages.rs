@@ -413,7 +413,7 @@ fn spawn_wikid(data: &std::path::Path) -> (std::process::Child, String) {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
     };
-    let child = std::process::Command::new(env!("CARGO_BIN_EXE_wikid"))
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_wikid"))
         .args(["--data-dir", data.to_str().unwrap(), "serve", "--listen"])
         .arg(format!("127.0.0.1:{port}"))
         .args(["--admin-password", "Crash-Test-Password-1"])
@@ -432,6 +432,8 @@ fn spawn_wikid(data: &std::path::Path) -> (std::process::Child, String) {
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
+    let _ = child.kill();
+    let _ = child.wait();
     panic!("wikid did not start");
 }
 
