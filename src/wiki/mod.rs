@@ -1,5 +1,6 @@
 //! Domain logic: titles, namespaces, special pages and (later) page operations. No
 //! HTTP, no SQL.
+pub mod import;
 pub mod links;
 pub mod namespace;
 pub mod page;

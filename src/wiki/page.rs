@@ -316,13 +316,11 @@ pub fn is_countable(ns: i32, is_redirect: bool, model: &str, text: &str) -> bool
     while let Some(i) = rest.find("[[") {
         let after = rest[i + 2..].trim_start();
         let lower: String = after.chars().take(9).collect::<String>().to_lowercase();
-        if !lower.starts_with("category:")
+        let plain = !lower.starts_with("category:")
             && !lower.starts_with("file:")
-            && !lower.starts_with("image:")
-        {
-            if after.contains("]]") {
-                return true;
-            }
+            && !lower.starts_with("image:");
+        if plain && after.contains("]]") {
+            return true;
         }
         rest = &rest[i + 2..];
     }

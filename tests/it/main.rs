@@ -2,6 +2,7 @@
 
 mod auth;
 mod envelope;
+mod pages;
 mod query;
 mod siteinfo;
 mod support;

@@ -266,14 +266,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             fragment: String::new(),
             interwiki: String::new(),
         };
-        if (has("talkid") && !is_talk) || (has("subjectid") && is_talk) {
-            if t.page.is_some() {
-                if let Some(op) = r
-                    .page_by_title(other.ns, &other.dbkey)
-                    .map_err(ApiError::internal)?
-                {
-                    m.set(if is_talk { "subjectid" } else { "talkid" }, op.id);
-                }
+        let wants_other = (has("talkid") && !is_talk) || (has("subjectid") && is_talk);
+        if wants_other && t.page.is_some() {
+            if let Some(op) = r
+                .page_by_title(other.ns, &other.dbkey)
+                .map_err(ApiError::internal)?
+            {
+                m.set(if is_talk { "subjectid" } else { "talkid" }, op.id);
             }
         }
         if has("associatedpage") {
