@@ -132,6 +132,7 @@ fn create(
     }
     w.create_user(&canonical, &hash, &now)?;
     w.commit()?;
+    cx.wrote = true;
     tracing::info!(user = %canonical, "account created");
     Ok(Ok(canonical))
 }

@@ -609,6 +609,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         }
     }
     txn.commit().map_err(internal)?;
+    cx.wrote = true;
 
     let mut r = Map::new();
     if saved.created {

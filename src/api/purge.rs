@@ -72,6 +72,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
 
     let now = crate::util::time::to_mw(&crate::util::time::now());
     let mut throttled = false;
+    let mut entries_written = false;
     let mut txn = cx.app.store.write()?;
     for page in &ps.good {
         let mut entry = Map::new()
@@ -82,6 +83,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         } else {
             domain::purge_page(txn.as_mut(), page.id, &now)?;
             entry.set("purged", true);
+            entries_written = true;
         }
         if force_links {
             if ratelimit::limit(txn.as_mut(), &cx.user, &cx.req.ip, "linkpurge", 1)? {
@@ -89,11 +91,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             } else {
                 domain::update_links(cx.app, txn.as_mut(), page, force_recursive)?;
                 entry.set("linkupdate", true);
+                entries_written = true;
             }
         }
         entries.push(entry);
     }
     txn.commit()?;
+    cx.wrote = entries_written;
     if throttled {
         cx.warn("ratelimited", Msg::new("apierror-ratelimited"));
     }
