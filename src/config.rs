@@ -45,6 +45,8 @@ pub struct Config {
     /// `$wgEnableEmail`. wikid sends no mail, so it is off and, as in MediaWiki,
     /// the `sendemail` right is then taken from the `user` group.
     pub enable_email: bool,
+    /// Create the Main Page on a new installation, as MediaWiki's installer does.
+    pub create_main_page: bool,
     /// The first administrator, created on an empty database.
     pub admin_user: String,
     pub admin_password: Option<String>,
@@ -70,6 +72,7 @@ impl Default for Config {
             max_result_size: 8_388_608,
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
+            create_main_page: true,
             admin_user: "Admin".into(),
             admin_password: None,
         }

@@ -585,6 +585,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             now: &now,
             recent_change: true,
             update_links: true,
+            auto_summary: true,
         },
     )
     .map_err(internal)?;

@@ -420,6 +420,8 @@ pub struct Edit<'a> {
     pub recent_change: bool,
     /// Run the link-table update now (imports queue a job instead).
     pub update_links: bool,
+    /// Fill an empty summary with MediaWiki's automatic one ("Created page with…").
+    pub auto_summary: bool,
 }
 
 /// What a save did.
@@ -493,7 +495,7 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
     }
     let actor = txn.ensure_actor(e.user.id, &e.user.name)?;
     let auto;
-    let summary = if e.summary.is_empty() && e.recent_change {
+    let summary = if e.summary.is_empty() && e.auto_summary {
         auto = auto_summary(
             app,
             old_text.as_deref().map(|t| (t, old_model.as_str())),

@@ -360,6 +360,7 @@ fn import_reference_export() {
     let mut config = wikid::config::Config {
         sitename: "Refwiki".into(),
         database_url: format!("sqlite://{}", w.db_path.display()),
+        create_main_page: false,
         ..Default::default()
     };
     config.admin_password = Some("Unused-Password-1".into());
@@ -529,4 +530,17 @@ fn crash_during_edit_burst_leaves_whole_pages() {
     assert_eq!(v["edit"]["result"], "Success");
     child.kill().unwrap();
     child.wait().unwrap();
+}
+
+#[test]
+fn main_page_on_install() {
+    let w = TestWiki::start_with(|c| c.create_main_page = true);
+    let j = w.get2("action=query&prop=revisions&titles=Main%20Page&rvprop=user|comment&list=logevents&leprop=type|user|title");
+    let page = &j["query"]["pages"][0];
+    assert_eq!(page["revisions"][0]["user"], "MediaWiki default");
+    assert_eq!(page["revisions"][0]["comment"], "");
+    let log = &j["query"]["logevents"][0];
+    assert_eq!(log["type"], "create");
+    assert_eq!(log["title"], "Main Page");
+    assert_eq!(log["user"], "MediaWiki default");
 }
