@@ -181,6 +181,8 @@ pub static FORMATS: &[&ModuleDef] = &[
     &format::JSON,
     &format::JSONFM,
     &format::NONE,
+    &format::PHP,
+    &format::PHPFM,
     &format::XML,
     &format::XMLFM,
 ];
