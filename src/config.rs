@@ -45,6 +45,9 @@ pub struct Config {
     /// `$wgEnableEmail`. wikid sends no mail, so it is off and, as in MediaWiki,
     /// the `sendemail` right is then taken from the `user` group.
     pub enable_email: bool,
+    /// `$wgCdnServers`: caches in front of the wiki (`host:port`) that receive HTTP
+    /// `PURGE` requests when pages change or are purged.
+    pub cdn_servers: Vec<String>,
     /// Create the Main Page on a new installation, as MediaWiki's installer does.
     pub create_main_page: bool,
     /// The first administrator, created on an empty database.
@@ -72,6 +75,7 @@ impl Default for Config {
             max_result_size: 8_388_608,
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
+            cdn_servers: Vec::new(),
             create_main_page: true,
             admin_user: "Admin".into(),
             admin_password: None,

@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod cdn;
 pub mod config;
 pub mod http;
 pub mod storage;

@@ -611,6 +611,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     txn.commit().map_err(internal)?;
     cx.wrote = true;
+    if !saved.nochange {
+        cx.app.purge_cdn(&[(title.ns, title.dbkey.clone())]);
+    }
 
     let mut r = Map::new();
     if saved.created {

@@ -73,6 +73,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let now = crate::util::time::to_mw(&crate::util::time::now());
     let mut throttled = false;
     let mut entries_written = false;
+    let mut cdn: Vec<(i32, String)> = Vec::new();
     let mut txn = cx.app.store.write()?;
     for page in &ps.good {
         let mut entry = Map::new()
@@ -84,6 +85,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             domain::purge_page(txn.as_mut(), page.id, &now)?;
             entry.set("purged", true);
             entries_written = true;
+            cdn.push((page.ns, page.title.clone()));
         }
         if force_links {
             if ratelimit::limit(txn.as_mut(), &cx.user, &cx.req.ip, "linkpurge", 1)? {
@@ -98,6 +100,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     txn.commit()?;
     cx.wrote = entries_written;
+    cx.app.purge_cdn(&cdn);
     if throttled {
         cx.warn("ratelimited", Msg::new("apierror-ratelimited"));
     }
