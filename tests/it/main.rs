@@ -3,6 +3,7 @@
 mod auth;
 mod envelope;
 mod pages;
+mod purge;
 mod query;
 mod siteinfo;
 mod support;
