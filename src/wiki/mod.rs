@@ -1,6 +1,7 @@
 //! Domain logic: titles, namespaces, special pages and (later) page operations. No
 //! HTTP, no SQL.
 pub mod links;
+pub mod parser;
 pub mod namespace;
 pub mod special;
 pub mod title;
