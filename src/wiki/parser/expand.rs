@@ -5,10 +5,10 @@
 use std::collections::HashMap;
 use std::rc::Rc;
 
-use super::preprocess::{preprocess, Brace, ExtTag, Node, Part, EXT_TAGS};
+use super::preprocess::{preprocess, Brace, Node, Part, EXT_TAGS};
 use super::render::Renderer;
 use super::sanitize;
-use crate::wiki::namespace::{Namespaces, NS_FILE, NS_MAIN, NS_SPECIAL, NS_TEMPLATE};
+use crate::wiki::namespace::{Namespaces, NS_FILE, NS_MAIN, NS_TEMPLATE};
 use crate::wiki::title::{decode_char_references, Title};
 
 /// Templates nested deeper than this are not expanded.
@@ -19,6 +19,8 @@ pub const MAX_EXPAND_DEPTH: usize = 100;
 pub const MAX_INCLUDE_SIZE: usize = 2 * 1024 * 1024;
 /// Tree nodes visited per parse.
 pub const MAX_NODES: usize = 1_000_000;
+/// Bytes of stack expansion may use below its first frame.
+pub const STACK_BUDGET: usize = 768 * 1024;
 
 pub const MARKER_PREFIX: &str = "\x7f'\"`UNIQ-";
 pub const MARKER_SUFFIX: &str = "-QINU`\"'\x7f";
@@ -86,8 +88,6 @@ pub fn nowiki_escape(s: &str) -> String {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#039;"),
             c => out.push(c),
         }
     }
@@ -137,7 +137,14 @@ impl Renderer<'_> {
     }
 
     pub(crate) fn expand_nodes(&mut self, nodes: &[Node], frame: &Frame<'_>, out: &mut String) {
-        if self.expand_depth >= MAX_EXPAND_DEPTH {
+        // Besides MediaWiki's depth limits, a guard on the stack actually used,
+        // for small thread stacks and unoptimised builds.
+        let marker = 0u8;
+        let here = std::ptr::addr_of!(marker) as usize;
+        if self.stack_base == 0 {
+            self.stack_base = here;
+        }
+        if self.expand_depth >= MAX_EXPAND_DEPTH || self.stack_base.abs_diff(here) > STACK_BUDGET {
             out.push_str("<span class=\"error\">Expansion depth limit exceeded</span>");
             self.limit_warning("expansion-depth-exceeded-warning");
             return;
@@ -780,6 +787,8 @@ impl Renderer<'_> {
             "pre" => {
                 let content = inner.unwrap_or("");
                 let content = remove_nowiki_delims(content);
+                // HTML drops a newline right after <pre>.
+                let content = content.strip_prefix('\n').unwrap_or(&content).to_string();
                 let mut esc = String::with_capacity(content.len());
                 for c in content.chars() {
                     match c {
@@ -878,12 +887,3 @@ fn format_num(s: &str, arg: Option<&str>) -> String {
     }
 }
 
-#[allow(dead_code)]
-fn is_special(ns: i32) -> bool {
-    ns == NS_SPECIAL
-}
-
-#[allow(dead_code)]
-fn ext_tag_name_ok(e: &ExtTag) -> bool {
-    EXT_TAGS.contains(&e.name.as_str())
-}

@@ -9,6 +9,8 @@
 
 /// Deepest brace nesting kept as structure; deeper openings stay literal text.
 const MAX_NESTING: usize = 200;
+/// Most opening braces open at once (each may nest one level).
+const MAX_OPEN: usize = 400;
 
 /// Extension tags this wiki knows (as the reference wiki: core only).
 pub const EXT_TAGS: &[&str] = &["pre", "nowiki", "gallery", "indicator", "langconvert"];
@@ -283,7 +285,8 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
             }
             b'{' | b'[' => {
                 let count = b[i..].iter().take_while(|&&x| x == c).count();
-                if count >= 2 && bl.stack.len() < MAX_NESTING {
+                let open: usize = bl.stack.iter().map(|p| p.count).sum();
+                if count >= 2 && bl.stack.len() < MAX_NESTING && open + count <= MAX_OPEN {
                     bl.stack.push(Piece {
                         open: c,
                         count,
@@ -401,7 +404,7 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
                         .take_while(|&&x| x == b' ' || x == b'\t')
                         .count();
                     let mut cend = end + 3;
-                    let mut ws_end = cend;
+                    let mut ws_end;
                     loop {
                         let mut k = cend;
                         while k < len && (b[k] == b' ' || b[k] == b'\t') {

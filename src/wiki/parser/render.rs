@@ -74,6 +74,7 @@ pub struct Renderer<'a> {
     pub(crate) nodes_visited: usize,
     pub(crate) node_limit_hit: bool,
     pub(crate) expand_depth: usize,
+    pub(crate) stack_base: usize,
     pub(crate) page_text: String,
     holders: Vec<Holder>,
     double_underscores: Vec<&'static str>,
@@ -106,6 +107,7 @@ impl<'a> Renderer<'a> {
             nodes_visited: 0,
             node_limit_hit: false,
             expand_depth: 0,
+            stack_base: 0,
             page_text: String::new(),
             holders: Vec::new(),
             double_underscores: Vec::new(),
@@ -239,6 +241,7 @@ impl<'a> Renderer<'a> {
         let expanded = self.expand_text(body_src);
         let html = self.internal_parse(&expanded);
         let html = self.half_parsed(&html);
+        self.group_templates();
         if let Some(t) = self.out.redirect.clone() {
             if t.interwiki.is_empty() && t.ns >= 0 {
                 let id = self.facts(t.ns, &t.dbkey).map(|f| f.id).unwrap_or(0);
@@ -295,7 +298,8 @@ impl<'a> Renderer<'a> {
             None => t,
         };
         let t = t.replace("<mw:tocplace/>", "");
-        fix_ampersands(&t)
+        let t = fix_ampersands(&t);
+        p_wrap(&t)
     }
 
     // ---- double underscores ----
@@ -345,10 +349,12 @@ impl<'a> Renderer<'a> {
         if has(self, "hiddencat") && self.title.ns == NS_CATEGORY {
             self.add_tracking_category("Hidden_categories");
         }
-        if has(self, "noindex") {
+        // Content namespaces are exempt from robot control.
+        let can_noindex = self.title.ns != 0;
+        if has(self, "noindex") && can_noindex {
             self.add_tracking_category("Noindexed_pages");
         }
-        if has(self, "index") {
+        if has(self, "index") && can_noindex {
             self.add_tracking_category("Indexed_pages");
         }
         for id in self.double_underscores.clone() {
@@ -646,6 +652,22 @@ impl<'a> Renderer<'a> {
         }
     }
 
+    /// Templates grouped by namespace in order of first appearance (as
+    /// MediaWiki keeps them).
+    fn group_templates(&mut self) {
+        let mut ns_order: Vec<i32> = Vec::new();
+        for (n, _, _) in &self.out.templates {
+            if !ns_order.contains(n) {
+                ns_order.push(*n);
+            }
+        }
+        let mut grouped = Vec::with_capacity(self.out.templates.len());
+        for ns in ns_order {
+            grouped.extend(self.out.templates.iter().filter(|t| t.0 == ns).cloned());
+        }
+        self.out.templates = grouped;
+    }
+
     /// Looks up every linked page once.
     fn resolve_holders(&mut self) {
         let keys: Vec<(i32, String)> = self
@@ -875,6 +897,17 @@ impl<'a> Renderer<'a> {
     }
 
     fn add_external(&mut self, url: &str) {
+        // Links to this wiki's own server are not recorded.
+        let server = &self.cfg.server;
+        if !server.is_empty() {
+            let host = server.split_once("//").map(|(_, h)| h).unwrap_or(server);
+            let rel = url.split_once("//").map(|(_, h)| h).unwrap_or("");
+            if url.starts_with(server.as_str())
+                || (url.starts_with("//") && (rel == host || rel.starts_with(&format!("{host}/"))))
+            {
+                return;
+            }
+        }
         if !self.out.external_links.iter().any(|u| u == url) {
             self.out.external_links.push(url.to_string());
         }
@@ -1391,8 +1424,9 @@ fn clean_url(url: &str) -> String {
     let mut out = String::with_capacity(d.len());
     for c in d.chars() {
         match c {
-            ' ' => out.push_str("%20"),
-            '\u{0}'..='\u{1f}' | '\u{7f}' => out.push_str(&format!("%{:02X}", c as u32)),
+            '\u{0}'..='\u{20}' | '\u{7f}' | '[' | ']' | '<' | '>' | '"' | '|' => {
+                out.push_str(&format!("%{:02X}", c as u32))
+            }
             c => out.push(c),
         }
     }
@@ -1469,7 +1503,7 @@ pub fn sanitize_html(text: &str, remove: &[&str]) -> String {
                     ">".to_string()
                 } else if brace == "/>" && !SINGLE_ONLY.contains(&t.as_str()) {
                     format!("></{t}>")
-                } else if brace == "/>" {
+                } else if SINGLE_ONLY.contains(&t.as_str()) && slash.is_empty() {
                     " />".to_string()
                 } else {
                     ">".to_string()
@@ -1763,6 +1797,7 @@ fn do_tables(text: &str) -> String {
     let mut tr_history: Vec<bool> = Vec::new();
     let mut tr_attributes: Vec<String> = Vec::new();
     let mut has_opened_tr: Vec<bool> = Vec::new();
+    let mut tbody: Vec<bool> = Vec::new();
     let mut indent_level = 0;
     for out_line in text.split('\n') {
         let line = out_line.trim();
@@ -1785,15 +1820,21 @@ fn do_tables(text: &str) -> String {
             tr_history.push(false);
             tr_attributes.push(String::new());
             has_opened_tr.push(false);
+            tbody.push(false);
         } else if td_history.is_empty() {
             out.push_str(&out_line);
             out.push('\n');
             continue;
         } else if first_two == "|}" {
+            let had_tbody = tbody.pop().unwrap_or(false);
             let mut l = format!("</tbody></table>{}", &line[2..]);
             let last_tag = last_tag_history.pop().unwrap_or_default();
             if !has_opened_tr.pop().unwrap_or(false) {
-                l = format!("<tbody><tr><td></td></tr>{l}");
+                l = if had_tbody {
+                    format!("<tr><td></td></tr>{l}")
+                } else {
+                    format!("<tbody><tr><td></td></tr>{l}")
+                };
             }
             if tr_history.pop().unwrap_or(false) {
                 l = format!("</tr>{l}");
@@ -1815,11 +1856,8 @@ fn do_tables(text: &str) -> String {
             tr_attributes.push(a);
             let mut l = String::new();
             let last_tag = last_tag_history.pop().unwrap_or_default();
-            let opened = has_opened_tr.pop().unwrap_or(false);
+            has_opened_tr.pop();
             has_opened_tr.push(true);
-            if !opened {
-                l.push_str("<tbody>");
-            }
             if tr_history.pop().unwrap_or(false) {
                 l = format!("</tr>{l}");
             }
@@ -1847,14 +1885,16 @@ fn do_tables(text: &str) -> String {
                 if kind != '+' {
                     let tr_after = tr_attributes.pop().unwrap_or_default();
                     if !tr_history.pop().unwrap_or(false) {
-                        previous = format!("<tr{tr_after}>\n");
+                        let tb = tbody.last_mut().map(|t| std::mem::replace(t, true));
+                        previous = if tb == Some(false) {
+                            format!("<tbody><tr{tr_after}>\n")
+                        } else {
+                            format!("<tr{tr_after}>\n")
+                        };
                     }
                     tr_history.push(true);
                     tr_attributes.push(String::new());
-                    let opened = has_opened_tr.pop().unwrap_or(false);
-                    if !opened {
-                        previous = format!("<tbody>{previous}");
-                    }
+                    has_opened_tr.pop();
                     has_opened_tr.push(true);
                 }
                 let last_tag = last_tag_history.pop().unwrap_or_default();
@@ -1890,8 +1930,9 @@ fn do_tables(text: &str) -> String {
         if tr_history.pop().unwrap_or(false) {
             out.push_str("</tr>\n");
         }
+        let had_tbody = tbody.pop().unwrap_or(false);
         if !has_opened_tr.pop().unwrap_or(false) {
-            out.push_str("<tbody><tr><td></td></tr>\n");
+            out.push_str(if had_tbody { "<tr><td></td></tr>\n" } else { "<tbody><tr><td></td></tr>\n" });
         }
         out.push_str("</tbody></table>\n");
     }
@@ -2206,6 +2247,87 @@ fn block_levels(text: &str) -> String {
     let cp = close_paragraph(&mut last_paragraph, &mut in_pre, true);
     output.push_str(&cp);
     output
+}
+
+const INLINE_TAGS: &[&str] = &[
+    "a", "abbr", "b", "bdi", "bdo", "big", "br", "cite", "code", "data", "del", "dfn", "em",
+    "font", "i", "img", "input", "ins", "kbd", "label", "mark", "q", "rp", "rt", "ruby", "s",
+    "samp", "small", "span", "strike", "strong", "sub", "sup", "time", "tt", "u", "var", "wbr",
+];
+const VOID_TAGS: &[&str] = &["br", "wbr", "hr", "img", "input", "meta", "link"];
+
+/// Wraps inline content that sits directly in the body in `<p>` (what HTML
+/// tidying does after block elements such as a template's `<div>`).
+fn p_wrap(html: &str) -> String {
+    let b = html.as_bytes();
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut depth: usize = 0;
+    let mut open_p = false;
+    let mut i = 0;
+    let mut text_start = 0;
+    let flush_text = |out: &mut String, open_p: &mut bool, depth: usize, t: &str| {
+        if t.is_empty() {
+            return;
+        }
+        if depth == 0 && !*open_p && !t.trim().is_empty() {
+            let lead = t.len() - t.trim_start().len();
+            out.push_str(&t[..lead]);
+            out.push_str("<p>");
+            *open_p = true;
+            out.push_str(&t[lead..]);
+        } else {
+            out.push_str(t);
+        }
+    };
+    while i < b.len() {
+        if b[i] != b'<' {
+            i += 1;
+            continue;
+        }
+        let Some(e) = html[i..].find('>') else { break };
+        let tag = &html[i + 1..i + e];
+        let (closing, body) = match tag.strip_prefix('/') {
+            Some(x) => (true, x),
+            None => (false, tag),
+        };
+        let name: String = body
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        if name.is_empty() {
+            // A comment or stray '<': leave as text.
+            i += 1;
+            continue;
+        }
+        flush_text(&mut out, &mut open_p, depth, &html[text_start..i]);
+        let inline = INLINE_TAGS.contains(&name.as_str());
+        let void = VOID_TAGS.contains(&name.as_str()) || body.ends_with('/');
+        if depth == 0 && !closing {
+            if inline && !open_p {
+                out.push_str("<p>");
+                open_p = true;
+            } else if !inline && open_p {
+                out.push_str("</p>");
+                open_p = false;
+            }
+        }
+        out.push_str(&html[i..i + e + 1]);
+        if !void {
+            if closing {
+                depth = depth.saturating_sub(1);
+            } else {
+                depth += 1;
+            }
+        }
+        i += e + 1;
+        text_start = i;
+    }
+    flush_text(&mut out, &mut open_p, depth, &html[text_start..]);
+    if open_p {
+        out.push_str("</p>");
+    }
+    out
 }
 
 /// Bare `&` not starting a character reference becomes `&amp;` (as HTML

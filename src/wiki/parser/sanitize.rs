@@ -12,8 +12,6 @@ const PAIRS: &[&str] = &[
 ];
 /// Tags that may be self-closed.
 const SINGLE: &[&str] = &["br", "wbr", "hr", "li", "dt", "dd", "meta", "link"];
-/// Tags that cannot have a closing tag.
-const SINGLE_ONLY: &[&str] = &["br", "wbr", "hr", "meta", "link"];
 const NEST: &[&str] = &[
     "table", "tr", "td", "th", "div", "blockquote", "ol", "ul", "li", "dl", "dt", "dd", "font",
     "big", "small", "sub", "sup", "span", "var", "kbd", "samp", "em", "strong", "q", "ruby",
