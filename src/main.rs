@@ -47,6 +47,13 @@ enum Command {
         #[arg(long, env = "WIKID_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
     },
+    /// Run queued jobs (link updates, cache invalidation) until the queue is
+    /// empty, on the same data as the server.
+    RunJobs {
+        /// Stop after this many jobs.
+        #[arg(long)]
+        max: Option<usize>,
+    },
 }
 
 fn load_config(cli: &Cli) -> Result<Config> {
@@ -96,6 +103,13 @@ fn main() -> Result<()> {
                 config.admin_password = admin_password;
             }
             serve(config)
+        }
+        Command::RunJobs { max } => {
+            let (app, _) = wikid::open_app(config)?;
+            let n = wikid::wiki::jobs::run_jobs(&app, max)?;
+            let left = app.store.read()?.job_count()?;
+            println!("ran {n} jobs; {left} left in the queue");
+            Ok(())
         }
     }
 }

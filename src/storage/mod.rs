@@ -11,6 +11,7 @@
 //! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
 //! `sqlite/<area>.rs`.
 
+pub mod links;
 pub mod sqlite;
 
 use anyhow::Result;
@@ -108,7 +109,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn {
+pub trait ReadTxn: links::LinksRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -128,7 +129,7 @@ pub trait ReadTxn {
     fn list_pages(&mut self, q: &PageListQuery) -> Result<Vec<Page>>;
 }
 
-pub trait WriteTxn: ReadTxn {
+pub trait WriteTxn: ReadTxn + links::LinksWrite + links::JobsWrite {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

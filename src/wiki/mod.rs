@@ -1,5 +1,6 @@
 //! Domain logic: titles, namespaces, special pages and (later) page operations. No
 //! HTTP, no SQL.
+pub mod jobs;
 pub mod links;
 pub mod parser;
 pub mod namespace;

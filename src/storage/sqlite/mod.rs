@@ -1,6 +1,8 @@
 //! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
 //! as SQLite requires) and a small pool of readers.
 
+mod links;
+
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -10,7 +12,10 @@ use rusqlite::{params, Connection, OptionalExtension};
 use super::{Interwiki, Page, PageListQuery, ReadTxn, SiteStats, Store, UserRow, WriteTxn};
 
 /// Migrations in order; `PRAGMA user_version` records how many ran.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/sqlite/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/sqlite/0001_init.sql"),
+    include_str!("../../../migrations/sqlite/0003_links.sql"),
+];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");
 

@@ -862,6 +862,8 @@ impl<'a> Renderer<'a> {
                 j += c.len_utf8();
             }
             if !ok {
+                // Every '[' before the stop fails the same way.
+                i = j.max(start + 1);
                 continue;
             }
             let _ = b;
