@@ -12,6 +12,7 @@ pub mod help;
 pub mod message;
 pub mod pageset;
 pub mod paraminfo;
+pub mod parse;
 pub mod params;
 pub mod query;
 pub mod request;
@@ -145,7 +146,12 @@ impl ModuleDef {
 }
 
 /// Action modules, in the order `action=` lists them.
-pub static ACTIONS: &[&ModuleDef] = &[&help::HELP, &paraminfo::PARAMINFO, &query::QUERY];
+pub static ACTIONS: &[&ModuleDef] = &[
+    &help::HELP,
+    &paraminfo::PARAMINFO,
+    &parse::PARSE,
+    &query::QUERY,
+];
 
 /// Output formats.
 pub static FORMATS: &[&ModuleDef] = &[
