@@ -6,3 +6,4 @@ pub mod parser;
 pub mod namespace;
 pub mod special;
 pub mod title;
+pub mod view;
