@@ -108,8 +108,10 @@ pub struct BacklinkQuery {
     pub namespaces: Vec<i32>,
     /// `Some(true)`: redirects only; `Some(false)`: non-redirects only.
     pub redirects: Option<bool>,
-    /// Continue at (target index, from page id), inclusive.
-    pub cont: Option<(usize, i64)>,
+    /// Continue at (target index, from namespace, from page id), inclusive.
+    pub cont: Option<(usize, i32, i64)>,
+    /// Order by the linking page's namespace before its id (`list=backlinks`).
+    pub by_from_ns: bool,
     pub descending: bool,
     pub limit: usize,
 }

@@ -9,7 +9,13 @@
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
 pub mod allpages;
+pub mod backlinks;
+pub mod backlinksprop;
+pub mod categories;
+pub mod categorymembers;
 pub mod continuation;
+pub mod linkutil;
+pub mod links;
 pub mod pageset;
 pub mod siteinfo;
 
@@ -25,7 +31,19 @@ use continuation::Continuation;
 use pageset::{DataSource, PageSet};
 
 /// Query submodules (meta, list, prop).
-pub static SUBMODULES: &[&ModuleDef] = &[&allpages::ALLPAGES, &siteinfo::SITEINFO];
+pub static SUBMODULES: &[&ModuleDef] = &[
+    &allpages::ALLPAGES,
+    &siteinfo::SITEINFO,
+    &links::LINKS,
+    &links::TEMPLATES,
+    &categories::CATEGORIES,
+    &backlinksprop::LINKSHERE,
+    &backlinksprop::TRANSCLUDEDIN,
+    &backlinksprop::REDIRECTS,
+    &backlinks::BACKLINKS,
+    &backlinks::EMBEDDEDIN,
+    &categorymembers::CATEGORYMEMBERS,
+];
 
 /// A submodule by name, in any group.
 pub fn submodule(name: &str) -> Option<&'static ModuleDef> {

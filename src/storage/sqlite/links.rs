@@ -175,7 +175,7 @@ impl<T: Conn> LinksRead for T {
             if out.len() >= q.limit {
                 break;
             }
-            if let Some((ct, _)) = q.cont {
+            if let Some((ct, _, _)) = q.cont {
                 if (!q.descending && idx < ct) || (q.descending && idx > ct) {
                     continue;
                 }
@@ -203,17 +203,33 @@ impl<T: Conn> LinksRead for T {
                 Some(false) => sql.push_str(" AND p.page_is_redirect = 0"),
                 None => {}
             }
-            if let Some((ct, cf)) = q.cont {
+            let fromns = match table {
+                LinkTable::Page => "l.pl_from_namespace",
+                LinkTable::Template => "l.tl_from_namespace",
+                LinkTable::Image => "l.il_from_namespace",
+                _ => "p.page_namespace",
+            };
+            let op = if q.descending { "<" } else { ">" };
+            if let Some((ct, cns, cf)) = q.cont {
                 if ct == idx {
-                    sql.push_str(if q.descending { " AND l.{F} <= ?" } else { " AND l.{F} >= ?" });
-                    sql = sql.replace("{F}", fcol);
+                    if q.by_from_ns {
+                        sql.push_str(&format!(
+                            " AND ({fromns} {op} ? OR ({fromns} = ? AND l.{fcol} {op}= ?))"
+                        ));
+                        args.push(Value::Integer(cns as i64));
+                        args.push(Value::Integer(cns as i64));
+                    } else {
+                        sql.push_str(&format!(" AND l.{fcol} {op}= ?"));
+                    }
                     args.push(Value::Integer(cf));
                 }
             }
-            sql.push_str(&format!(
-                " ORDER BY l.{fcol} {} LIMIT ?",
-                if q.descending { "DESC" } else { "ASC" }
-            ));
+            let dir = if q.descending { "DESC" } else { "ASC" };
+            if q.by_from_ns {
+                sql.push_str(&format!(" ORDER BY {fromns} {dir}, l.{fcol} {dir} LIMIT ?"));
+            } else {
+                sql.push_str(&format!(" ORDER BY l.{fcol} {dir} LIMIT ?"));
+            }
             args.push(Value::Integer((q.limit - out.len()) as i64));
             let mut stmt = self.c().prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(args), |r| {
