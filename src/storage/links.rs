@@ -248,6 +248,21 @@ pub trait LinksRead {
     fn external_links(&mut self, from: &[i64], cont: Option<(i64, i64)>, limit: usize) -> Result<Vec<(i64, i64, String)>>;
     /// Page properties of pages: (page, name, value), by page then name.
     fn page_props(&mut self, pages: &[i64], names: &[String]) -> Result<Vec<(i64, String, String)>>;
+    /// `list=exturlusage`: (page, url) whose index starts with one of
+    /// `index_prefixes` (all when empty), by link id, from `offset`.
+    fn ext_url_usage(&mut self, index_prefixes: &[String], namespaces: &[i32], offset: usize, limit: usize) -> Result<Vec<(Page, String)>>;
+    /// `list=iwbacklinks` (`lang == false`) / `list=langbacklinks`: pages with an
+    /// interwiki/language link, optionally to one prefix and title; ordered by
+    /// (prefix, title, from), continuing at that triple.
+    fn prefix_backlinks(
+        &mut self,
+        lang: bool,
+        prefix: Option<&str>,
+        title: Option<&str>,
+        cont: Option<(String, String, i64)>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(Page, String, String)>>;
     /// Pages with a property: (page, value), by page id.
     fn pages_with_prop(&mut self, name: &str, after: Option<i64>, descending: bool, limit: usize) -> Result<Vec<(Page, String)>>;
 }

@@ -8,14 +8,21 @@
 //! information written, then every submodule validates its own parameters and
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
+pub mod allcategories;
+pub mod alllinks;
 pub mod allpages;
 pub mod backlinks;
 pub mod backlinksprop;
 pub mod categories;
 pub mod categorymembers;
 pub mod continuation;
+pub mod extlinks;
+pub mod exturlusage;
+pub mod iwbacklinks;
 pub mod linkutil;
 pub mod links;
+pub mod pageprops;
+pub mod pageswithprop;
 pub mod pageset;
 pub mod siteinfo;
 
@@ -43,6 +50,16 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &backlinks::BACKLINKS,
     &backlinks::EMBEDDEDIN,
     &categorymembers::CATEGORYMEMBERS,
+    &extlinks::EXTLINKS,
+    &pageprops::PAGEPROPS,
+    &alllinks::ALLLINKS,
+    &alllinks::ALLTRANSCLUSIONS,
+    &alllinks::ALLREDIRECTS,
+    &allcategories::ALLCATEGORIES,
+    &exturlusage::EXTURLUSAGE,
+    &pageswithprop::PAGESWITHPROP,
+    &iwbacklinks::IWBACKLINKS,
+    &iwbacklinks::LANGBACKLINKS,
 ];
 
 /// A submodule by name, in any group.

@@ -546,6 +546,78 @@ impl<T: Conn> LinksRead for T {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn ext_url_usage(&mut self, index_prefixes: &[String], namespaces: &[i32], offset: usize, limit: usize) -> Result<Vec<(Page, String)>> {
+        let mut sql = format!(
+            "SELECT {PAGE_COLUMNS_P}, el.el_to FROM externallinks el JOIN page p ON p.page_id = el.el_from WHERE 1"
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if !index_prefixes.is_empty() {
+            let ors: Vec<&str> = index_prefixes.iter().map(|_| "substr(el.el_index, 1, length(?)) = ?").collect();
+            sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
+            for pfx in index_prefixes {
+                args.push(Value::Text(pfx.clone()));
+                args.push(Value::Text(pfx.clone()));
+            }
+        }
+        if !namespaces.is_empty() {
+            sql.push_str(&format!(" AND p.page_namespace IN ({})", placeholders(namespaces.len())));
+            args.extend(namespaces.iter().map(|n| Value::Integer(*n as i64)));
+        }
+        sql.push_str(" ORDER BY el.el_id LIMIT ? OFFSET ?");
+        args.push(Value::Integer(limit as i64));
+        args.push(Value::Integer(offset as i64));
+        let mut stmt = self.c().prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| Ok((page_row(r)?, r.get(10)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    fn prefix_backlinks(
+        &mut self,
+        lang: bool,
+        prefix: Option<&str>,
+        title: Option<&str>,
+        cont: Option<(String, String, i64)>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(Page, String, String)>> {
+        let (tbl, f, pc, tc) = if lang {
+            ("langlinks", "ll_from", "ll_lang", "ll_title")
+        } else {
+            ("iwlinks", "iwl_from", "iwl_prefix", "iwl_title")
+        };
+        let mut sql = format!(
+            "SELECT {PAGE_COLUMNS_P}, l.{pc}, l.{tc} FROM {tbl} l JOIN page p ON p.page_id = l.{f} WHERE 1"
+        );
+        let mut args: Vec<Value> = Vec::new();
+        if let Some(x) = prefix {
+            sql.push_str(&format!(" AND l.{pc} = ?"));
+            args.push(Value::Text(x.to_string()));
+        }
+        if let Some(x) = title {
+            sql.push_str(&format!(" AND l.{tc} = ?"));
+            args.push(Value::Text(x.to_string()));
+        }
+        if let Some((cp, ct, cf)) = cont {
+            let op = if descending { "<" } else { ">" };
+            sql.push_str(&format!(
+                " AND (l.{pc} {op} ? OR (l.{pc} = ? AND (l.{tc} {op} ? OR (l.{tc} = ? AND l.{f} {op}= ?))))"
+            ));
+            args.extend([
+                Value::Text(cp.clone()),
+                Value::Text(cp),
+                Value::Text(ct.clone()),
+                Value::Text(ct),
+                Value::Integer(cf),
+            ]);
+        }
+        let dir = if descending { "DESC" } else { "ASC" };
+        sql.push_str(&format!(" ORDER BY l.{pc} {dir}, l.{tc} {dir}, l.{f} {dir} LIMIT ?"));
+        args.push(Value::Integer(limit as i64));
+        let mut stmt = self.c().prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| Ok((page_row(r)?, r.get(10)?, r.get(11)?)))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn pages_with_prop(&mut self, name: &str, after: Option<i64>, descending: bool, limit: usize) -> Result<Vec<(Page, String)>> {
         let op = if descending { "<=" } else { ">=" };
         let sql = format!(
