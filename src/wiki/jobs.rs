@@ -218,3 +218,96 @@ pub fn run_jobs(app: &App, max: Option<usize>) -> Result<usize> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::wiki::title::Title;
+
+    fn app() -> (tempfile::TempDir, App) {
+        let dir = tempfile::tempdir().unwrap();
+        let config = crate::config::Config {
+            data_dir: dir.path().to_path_buf(),
+            admin_password: Some("Test-Admin-Password-1".into()),
+            ..Default::default()
+        };
+        let (app, _) = crate::open_app(config).unwrap();
+        (dir, app)
+    }
+
+    fn push(app: &App, cmd: &str, key: &str) -> bool {
+        let t = Title {
+            ns: 0,
+            dbkey: key.into(),
+            fragment: String::new(),
+            interwiki: String::new(),
+        };
+        let mut w = app.store.write().unwrap();
+        let queued = w.push_job(&new_job(cmd, &t, serde_json::json!({})), &now_mw()).unwrap();
+        w.commit().unwrap();
+        queued
+    }
+
+    fn count(app: &App) -> i64 {
+        app.store.read().unwrap().job_count().unwrap()
+    }
+
+    #[test]
+    fn a_job_claimed_by_a_runner_that_died_runs_again() {
+        let (_d, app) = app();
+        push(&app, "null", "A");
+        // A runner claims the job and dies before finishing it.
+        {
+            let mut w = app.store.write().unwrap();
+            let j = w.claim_job("dead-runner", &now_mw(), &ago_mw(CLAIM_TTL_SECS), MAX_ATTEMPTS).unwrap();
+            assert!(j.is_some());
+            w.commit().unwrap();
+        }
+        // While the claim is fresh, nobody else takes it; it is not lost either.
+        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Idle);
+        assert_eq!(count(&app), 1);
+        // Once the claim is stale, another runner takes it over and finishes it.
+        assert_eq!(run_one(&app, -5).unwrap(), Outcome::Done("null 0:A".into()));
+        assert_eq!(count(&app), 0);
+    }
+
+    #[test]
+    fn failing_jobs_are_retried_then_given_up() {
+        let (_d, app) = app();
+        push(&app, "fail", "B");
+        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Retry("fail 0:B".into()));
+        assert_eq!(count(&app), 1);
+        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Retry("fail 0:B".into()));
+        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::GaveUp("fail 0:B".into()));
+        assert_eq!(count(&app), 0);
+        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Idle);
+    }
+
+    #[test]
+    fn waiting_duplicates_are_queued_once_and_the_queue_drains() {
+        let (_d, app) = app();
+        assert!(push(&app, "null", "C"));
+        assert!(!push(&app, "null", "C"));
+        assert!(push(&app, "null", "D"));
+        assert_eq!(count(&app), 2);
+        assert_eq!(run_jobs(&app, None).unwrap(), 2);
+        assert_eq!(count(&app), 0);
+    }
+
+    #[test]
+    fn a_transaction_that_rolls_back_leaves_no_job() {
+        let (_d, app) = app();
+        {
+            let mut w = app.store.write().unwrap();
+            let t = Title {
+                ns: 0,
+                dbkey: "E".into(),
+                fragment: String::new(),
+                interwiki: String::new(),
+            };
+            w.push_job(&new_job("null", &t, serde_json::json!({})), &now_mw()).unwrap();
+            // dropped without commit
+        }
+        assert_eq!(count(&app), 0);
+    }
+}
