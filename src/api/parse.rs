@@ -13,11 +13,32 @@ use crate::wiki::parser::{self, ParseOutput};
 use crate::wiki::title::Title;
 
 const PROPS: &[&str] = &[
-    "categories", "categorieshtml", "displaytitle", "encodedjsconfigvars", "externallinks",
-    "headhtml", "images", "indicators", "iwlinks", "jsconfigvars", "langlinks",
-    "limitreportdata", "limitreporthtml", "links", "modules", "parsetree", "parsewarnings",
-    "parsewarningshtml", "properties", "revid", "sections", "subtitle", "templates", "text",
-    "wikitext", "headitems",
+    "categories",
+    "categorieshtml",
+    "displaytitle",
+    "encodedjsconfigvars",
+    "externallinks",
+    "headhtml",
+    "images",
+    "indicators",
+    "iwlinks",
+    "jsconfigvars",
+    "langlinks",
+    "limitreportdata",
+    "limitreporthtml",
+    "links",
+    "modules",
+    "parsetree",
+    "parsewarnings",
+    "parsewarningshtml",
+    "properties",
+    "revid",
+    "sections",
+    "subtitle",
+    "templates",
+    "text",
+    "wikitext",
+    "headitems",
 ];
 
 static PARAMS: &[ParamDef] = &[
@@ -82,12 +103,18 @@ pub static PARSE: ModuleDef = ModuleDef {
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Parsing_wikitext#parse"],
     examples: &[
         ("action=parse&page=Project:Sandbox", "Parse a page."),
-        ("action=parse&text={{Project:Sandbox}}&contentmodel=wikitext", "Parse wikitext."),
+        (
+            "action=parse&text={{Project:Sandbox}}&contentmodel=wikitext",
+            "Parse wikitext.",
+        ),
         (
             "action=parse&text={{PAGENAME}}&title=Test",
             "Parse wikitext, specifying the page title.",
         ),
-        ("action=parse&summary=Some+[[link]]&prop=", "Parse a summary."),
+        (
+            "action=parse&summary=Some+[[link]]&prop=",
+            "Parse a summary.",
+        ),
     ],
     execute: Some(execute),
     ..ModuleDef::new("parse", Group::Action, "ApiParse")
@@ -122,9 +149,18 @@ pub fn section_text(cx: &Cx<'_>, title: &Title, text: &str, section: &str) -> Op
         .iter()
         .filter(|s| !s.index.starts_with("T-") && s.byteoffset.is_some())
         .collect();
-    let char_to_byte = |c: usize| text.char_indices().nth(c).map(|(b, _)| b).unwrap_or(text.len());
+    let char_to_byte = |c: usize| {
+        text.char_indices()
+            .nth(c)
+            .map(|(b, _)| b)
+            .unwrap_or(text.len())
+    };
     if n == 0 {
-        let end = own.first().and_then(|s| s.byteoffset).map(char_to_byte).unwrap_or(text.len());
+        let end = own
+            .first()
+            .and_then(|s| s.byteoffset)
+            .map(char_to_byte)
+            .unwrap_or(text.len());
         return Some(text[..end].trim_end().to_string());
     }
     let pos = own.iter().position(|s| s.index == n.to_string())?;
@@ -199,7 +235,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
                 if !t.interwiki.is_empty() || t.ns < 0 {
                     return Err(ApiError::msg(Msg::new("apierror-missingtitle")));
                 }
-                match r.page_with_text(t.ns, &t.dbkey).map_err(ApiError::internal)? {
+                match r
+                    .page_with_text(t.ns, &t.dbkey)
+                    .map_err(ApiError::internal)?
+                {
                     Some(x) => x,
                     None => return Err(ApiError::msg(Msg::new("apierror-missingtitle"))),
                 }
@@ -219,7 +258,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
                         entry.set("tofragment", target.fragment.as_str());
                     }
                     redirects = Some(List::of("r", [entry]));
-                    if let Some(t) = r.page_with_text(target.ns, &target.dbkey).map_err(ApiError::internal)? {
+                    if let Some(t) = r
+                        .page_with_text(target.ns, &target.dbkey)
+                        .map_err(ApiError::internal)?
+                    {
                         found = t;
                     } else {
                         return Err(ApiError::msg(Msg::new("apierror-missingtitle")));
@@ -262,9 +304,14 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     } else {
         let title_given = p.given("title");
         let name = p.str("title").unwrap_or("API").to_string();
-        let t = codec.parse(&name, 0).ok().filter(|t| t.interwiki.is_empty());
+        let t = codec
+            .parse(&name, 0)
+            .ok()
+            .filter(|t| t.interwiki.is_empty());
         let Some(t) = t else {
-            return Err(ApiError::msg(Msg::new("apierror-invalidtitle").p(escape_wikitext(&name))));
+            return Err(ApiError::msg(
+                Msg::new("apierror-invalidtitle").p(escape_wikitext(&name)),
+            ));
         };
         title = Title {
             fragment: String::new(),
@@ -273,9 +320,15 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         let text_given = p.given("text");
         if !text_given && title_given && !props.is_empty() {
             if p.given("revid") {
-                cx.warn("parse-revidwithouttext", Msg::new("apiwarn-parse-revidwithouttext"));
+                cx.warn(
+                    "parse-revidwithouttext",
+                    Msg::new("apiwarn-parse-revidwithouttext"),
+                );
             } else {
-                cx.warn("parse-titlewithouttext", Msg::new("apiwarn-parse-titlewithouttext"));
+                cx.warn(
+                    "parse-titlewithouttext",
+                    Msg::new("apiwarn-parse-titlewithouttext"),
+                );
             }
         }
         let model = match p.str("contentmodel") {
@@ -370,7 +423,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         m.set("templates", link_entries(cx, &out.templates, "tl"));
     }
     if has("images") {
-        m.set("images", List::of("img", out.images.iter().map(|s| Val::str(s.clone()))));
+        m.set(
+            "images",
+            List::of("img", out.images.iter().map(|s| Val::str(s.clone()))),
+        );
     }
     if has("externallinks") {
         m.set(
@@ -576,7 +632,11 @@ fn category_entries(cx: &Cx<'_>, out: &ParseOutput) -> ApiResult<List> {
     if out.categories.is_empty() {
         return Ok(l);
     }
-    let keys: Vec<(i32, String)> = out.categories.iter().map(|(c, _)| (14, c.clone())).collect();
+    let keys: Vec<(i32, String)> = out
+        .categories
+        .iter()
+        .map(|(c, _)| (14, c.clone()))
+        .collect();
     let (pages, hidden) = {
         let mut r = cx.app.store.read().map_err(ApiError::internal)?;
         let pages = r.pages_by_titles(&keys).map_err(ApiError::internal)?;
@@ -630,7 +690,9 @@ fn parse_with_store(cx: &Cx<'_>, title: &Title, text: &str, model: &str) -> ApiR
         });
     }
     let mut r = cx.app.store.read().map_err(ApiError::internal)?;
-    Ok(crate::wiki::links::parse_in_txn(cx.app, &mut *r, title, text))
+    Ok(crate::wiki::links::parse_in_txn(
+        cx.app, &mut *r, title, text,
+    ))
 }
 
 /// The parser cache: a valid entry (same revision, not older than the page),
@@ -655,7 +717,9 @@ pub fn cached_or_parse_app(
         let mut r = app.store.read()?;
         if let Some(c) = r.parser_cache_get(row.id)? {
             if c.rev == row.latest && c.touched.as_str() >= row.touched.as_str() {
-                if let Some(o) = crate::wiki::links::meta_from_json(&c.html, &c.meta, &app.titles, Some(text)) {
+                if let Some(o) =
+                    crate::wiki::links::meta_from_json(&c.html, &c.meta, &app.titles, Some(text))
+                {
                     return Ok(o);
                 }
             }

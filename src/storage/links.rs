@@ -200,7 +200,10 @@ pub trait LinksRead {
     /// The text of any live revision: (page id, text).
     fn revision_text(&mut self, rev_id: i64) -> Result<Option<(i64, String)>>;
     /// Existence and redirect flag of pages: (ns, dbkey) → (id, is_redirect).
-    fn page_facts(&mut self, titles: &[(i32, String)]) -> Result<HashMap<(i32, String), (i64, bool)>>;
+    fn page_facts(
+        &mut self,
+        titles: &[(i32, String)],
+    ) -> Result<HashMap<(i32, String), (i64, bool)>>;
     /// The parser-cache entry of a page, whatever its validity.
     fn parser_cache_get(&mut self, page: i64) -> Result<Option<CachedParse>>;
     /// Outgoing links of pages, ordered by (from, ns, title) (descending when asked),
@@ -220,7 +223,14 @@ pub trait LinksRead {
     /// Whether any page links to the target in `table`.
     fn has_backlinks(&mut self, table: LinkTable, ns: i32, dbkey: &str) -> Result<bool>;
     /// Backlink page ids after `after`, ascending, at most `limit`.
-    fn backlink_ids(&mut self, table: LinkTable, ns: i32, dbkey: &str, after: i64, limit: usize) -> Result<Vec<i64>>;
+    fn backlink_ids(
+        &mut self,
+        table: LinkTable,
+        ns: i32,
+        dbkey: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>>;
     fn category_members(&mut self, q: &CategoryMembersQuery) -> Result<Vec<CategoryMember>>;
     /// Categories of pages, ordered by (from, category).
     fn page_categories(
@@ -245,12 +255,24 @@ pub trait LinksRead {
     /// `list=alllinks`/`alltransclusions`/`allredirects`: (from id, title).
     fn all_links(&mut self, table: LinkTable, q: &AllLinksQuery) -> Result<Vec<(i64, String)>>;
     /// External links of pages: (from, url), ordered by (from, id).
-    fn external_links(&mut self, from: &[i64], cont: Option<(i64, i64)>, limit: usize) -> Result<Vec<(i64, i64, String)>>;
+    fn external_links(
+        &mut self,
+        from: &[i64],
+        cont: Option<(i64, i64)>,
+        limit: usize,
+    ) -> Result<Vec<(i64, i64, String)>>;
     /// Page properties of pages: (page, name, value), by page then name.
-    fn page_props(&mut self, pages: &[i64], names: &[String]) -> Result<Vec<(i64, String, String)>>;
+    fn page_props(&mut self, pages: &[i64], names: &[String])
+        -> Result<Vec<(i64, String, String)>>;
     /// `list=exturlusage`: (page, url) whose index starts with one of
     /// `index_prefixes` (all when empty), by link id, from `offset`.
-    fn ext_url_usage(&mut self, index_prefixes: &[String], namespaces: &[i32], offset: usize, limit: usize) -> Result<Vec<(Page, String)>>;
+    fn ext_url_usage(
+        &mut self,
+        index_prefixes: &[String],
+        namespaces: &[i32],
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(Page, String)>>;
     /// `list=iwbacklinks` (`lang == false`) / `list=langbacklinks`: pages with an
     /// interwiki/language link, optionally to one prefix and title; ordered by
     /// (prefix, title, from), continuing at that triple.
@@ -264,12 +286,24 @@ pub trait LinksRead {
         limit: usize,
     ) -> Result<Vec<(Page, String, String)>>;
     /// Pages with a property: (page, value), by page id.
-    fn pages_with_prop(&mut self, name: &str, after: Option<i64>, descending: bool, limit: usize) -> Result<Vec<(Page, String)>>;
+    fn pages_with_prop(
+        &mut self,
+        name: &str,
+        after: Option<i64>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(Page, String)>>;
 }
 
 pub trait LinksWrite {
     /// Rewrites every link table row of a page; sets `page_links_updated`.
-    fn replace_links(&mut self, page: i64, page_ns: i32, set: &LinkSet, now: &str) -> Result<LinkChanges>;
+    fn replace_links(
+        &mut self,
+        page: i64,
+        page_ns: i32,
+        set: &LinkSet,
+        now: &str,
+    ) -> Result<LinkChanges>;
     /// Removes every link table row of a page (page deletion).
     fn delete_links(&mut self, page: i64) -> Result<LinkChanges>;
     fn parser_cache_put(&mut self, entry: &CachedParse) -> Result<()>;
@@ -286,7 +320,13 @@ pub trait JobsWrite {
     /// Claims the oldest runnable job (unclaimed, or claimed before
     /// `stale_before` by a runner that died) with fewer than `max_attempts`
     /// attempts.
-    fn claim_job(&mut self, token: &str, now: &str, stale_before: &str, max_attempts: i64) -> Result<Option<JobRow>>;
+    fn claim_job(
+        &mut self,
+        token: &str,
+        now: &str,
+        stale_before: &str,
+        max_attempts: i64,
+    ) -> Result<Option<JobRow>>;
     /// Removes a finished job.
     fn ack_job(&mut self, id: i64) -> Result<()>;
     /// Releases a failed job for a retry.

@@ -35,7 +35,11 @@ pub fn new_job(cmd: &str, title: &Title, params: serde_json::Value) -> NewJob {
     h.update(title.dbkey.as_bytes());
     h.update([0]);
     h.update(params.as_bytes());
-    let sha1 = h.finalize().iter().map(|b| format!("{b:02x}")).collect::<String>();
+    let sha1 = h
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect::<String>();
     NewJob {
         cmd: cmd.to_string(),
         ns: title.ns,
@@ -47,7 +51,13 @@ pub fn new_job(cmd: &str, title: &Title, params: serde_json::Value) -> NewJob {
 
 /// Queues `refreshLinks` for a page (or, `recursive`, for every page
 /// transcluding it, from page id `offset` on).
-pub fn queue_refresh_links(txn: &mut dyn WriteTxn, title: &Title, recursive: bool, offset: i64, now: &str) -> Result<bool> {
+pub fn queue_refresh_links(
+    txn: &mut dyn WriteTxn,
+    title: &Title,
+    recursive: bool,
+    offset: i64,
+    now: &str,
+) -> Result<bool> {
     let params = if recursive {
         serde_json::json!({"recursive": true, "table": "templatelinks", "offset": offset})
     } else {
@@ -58,7 +68,13 @@ pub fn queue_refresh_links(txn: &mut dyn WriteTxn, title: &Title, recursive: boo
 
 /// Queues `htmlCacheUpdate` for the pages linking to `title` through `table`
 /// (`pagelinks`, `templatelinks`, `imagelinks`, `categorylinks`).
-pub fn queue_html_cache_update(txn: &mut dyn WriteTxn, title: &Title, table: &str, offset: i64, now: &str) -> Result<bool> {
+pub fn queue_html_cache_update(
+    txn: &mut dyn WriteTxn,
+    title: &Title,
+    table: &str,
+    offset: i64,
+    now: &str,
+) -> Result<bool> {
     let params = serde_json::json!({"table": table, "recursive": true, "offset": offset});
     txn.push_job(&new_job("htmlCacheUpdate", title, params), now)
 }
@@ -96,7 +112,13 @@ pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
     match job.cmd.as_str() {
         "refreshLinks" => {
             if params.get("recursive").and_then(|v| v.as_bool()) == Some(true) {
-                let ids = txn.backlink_ids(LinkTable::Template, title.ns, &title.dbkey, offset, BATCH + 1)?;
+                let ids = txn.backlink_ids(
+                    LinkTable::Template,
+                    title.ns,
+                    &title.dbkey,
+                    offset,
+                    BATCH + 1,
+                )?;
                 let more = ids.len() > BATCH;
                 let batch = &ids[..ids.len().min(BATCH)];
                 for p in txn.pages_by_ids(batch)? {
@@ -121,14 +143,23 @@ pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
             Ok(())
         }
         "htmlCacheUpdate" => {
-            let table = table_of(params.get("table").and_then(|v| v.as_str()).unwrap_or("pagelinks"))?;
+            let table = table_of(
+                params
+                    .get("table")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("pagelinks"),
+            )?;
             let ids = txn.backlink_ids(table, title.ns, &title.dbkey, offset, BATCH + 1)?;
             let more = ids.len() > BATCH;
             let batch = &ids[..ids.len().min(BATCH)];
             txn.touch_pages(batch, &now)?;
             if more {
                 let last = *batch.last().unwrap_or(&offset);
-                let t = params.get("table").and_then(|v| v.as_str()).unwrap_or("pagelinks").to_string();
+                let t = params
+                    .get("table")
+                    .and_then(|v| v.as_str())
+                    .unwrap_or("pagelinks")
+                    .to_string();
                 queue_html_cache_update(txn, &title, &t, last, &now)?;
             }
             Ok(())
@@ -193,12 +224,20 @@ pub fn run_one(app: &App, claim_ttl_secs: i64) -> Result<Outcome> {
             if job.attempts >= MAX_ATTEMPTS {
                 w.ack_job(job.id)?;
                 w.commit()?;
-                tracing::error!(job = job.id, attempts = job.attempts, "giving up on job {label}: {e:#}");
+                tracing::error!(
+                    job = job.id,
+                    attempts = job.attempts,
+                    "giving up on job {label}: {e:#}"
+                );
                 Ok(Outcome::GaveUp(label))
             } else {
                 w.release_job(job.id)?;
                 w.commit()?;
-                tracing::warn!(job = job.id, attempts = job.attempts, "job {label} failed, will retry: {e:#}");
+                tracing::warn!(
+                    job = job.id,
+                    attempts = job.attempts,
+                    "job {label} failed, will retry: {e:#}"
+                );
                 Ok(Outcome::Retry(label))
             }
         }
@@ -243,7 +282,9 @@ mod tests {
             interwiki: String::new(),
         };
         let mut w = app.store.write().unwrap();
-        let queued = w.push_job(&new_job(cmd, &t, serde_json::json!({})), &now_mw()).unwrap();
+        let queued = w
+            .push_job(&new_job(cmd, &t, serde_json::json!({})), &now_mw())
+            .unwrap();
         w.commit().unwrap();
         queued
     }
@@ -259,7 +300,14 @@ mod tests {
         // A runner claims the job and dies before finishing it.
         {
             let mut w = app.store.write().unwrap();
-            let j = w.claim_job("dead-runner", &now_mw(), &ago_mw(CLAIM_TTL_SECS), MAX_ATTEMPTS).unwrap();
+            let j = w
+                .claim_job(
+                    "dead-runner",
+                    &now_mw(),
+                    &ago_mw(CLAIM_TTL_SECS),
+                    MAX_ATTEMPTS,
+                )
+                .unwrap();
             assert!(j.is_some());
             w.commit().unwrap();
         }
@@ -275,10 +323,19 @@ mod tests {
     fn failing_jobs_are_retried_then_given_up() {
         let (_d, app) = app();
         push(&app, "fail", "B");
-        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Retry("fail 0:B".into()));
+        assert_eq!(
+            run_one(&app, CLAIM_TTL_SECS).unwrap(),
+            Outcome::Retry("fail 0:B".into())
+        );
         assert_eq!(count(&app), 1);
-        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Retry("fail 0:B".into()));
-        assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::GaveUp("fail 0:B".into()));
+        assert_eq!(
+            run_one(&app, CLAIM_TTL_SECS).unwrap(),
+            Outcome::Retry("fail 0:B".into())
+        );
+        assert_eq!(
+            run_one(&app, CLAIM_TTL_SECS).unwrap(),
+            Outcome::GaveUp("fail 0:B".into())
+        );
         assert_eq!(count(&app), 0);
         assert_eq!(run_one(&app, CLAIM_TTL_SECS).unwrap(), Outcome::Idle);
     }
@@ -305,7 +362,8 @@ mod tests {
                 fragment: String::new(),
                 interwiki: String::new(),
             };
-            w.push_job(&new_job("null", &t, serde_json::json!({})), &now_mw()).unwrap();
+            w.push_job(&new_job("null", &t, serde_json::json!({})), &now_mw())
+                .unwrap();
             // dropped without commit
         }
         assert_eq!(count(&app), 0);

@@ -123,7 +123,14 @@ pub fn refresh_page(app: &App, txn: &mut dyn WriteTxn, page_id: i64) -> Result<b
 pub fn parse_in_txn(app: &App, txn: &mut dyn ReadTxn, title: &Title, text: &str) -> ParseOutput {
     let cfg = ParserConfig::from_app(app);
     let mut src = StoreSource::new(txn);
-    parser::parse(&cfg, &app.titles, title, text, &mut src, ParseOptions::default())
+    parser::parse(
+        &cfg,
+        &app.titles,
+        title,
+        text,
+        &mut src,
+        ParseOptions::default(),
+    )
 }
 
 /// The [`parser::WikiSource`] of a transaction.
@@ -227,7 +234,11 @@ pub fn link_set(app: &App, title: &Title, out: &ParseOutput) -> LinkSet {
     let _ = app;
     LinkSet {
         links: out.links.iter().map(|(n, k, _)| (*n, k.clone())).collect(),
-        templates: out.templates.iter().map(|(n, k, _)| (*n, k.clone())).collect(),
+        templates: out
+            .templates
+            .iter()
+            .map(|(n, k, _)| (*n, k.clone()))
+            .collect(),
         categories,
         external,
         images: out.images.clone(),
@@ -269,9 +280,17 @@ fn index_one(url: &str) -> String {
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let authority = &rest[..end];
     let tail = &rest[end..];
-    let host_port = authority.rsplit_once('@').map(|(_, h)| h).unwrap_or(authority);
+    let host_port = authority
+        .rsplit_once('@')
+        .map(|(_, h)| h)
+        .unwrap_or(authority);
     let (host, port) = match host_port.rsplit_once(':') {
-        Some((h, p)) if !h.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(']') || (h.ends_with(']') && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) => (h, Some(p)),
+        Some((h, p))
+            if !h.is_empty() && p.chars().all(|c| c.is_ascii_digit()) && !h.ends_with(']')
+                || (h.ends_with(']') && !p.is_empty() && p.chars().all(|c| c.is_ascii_digit())) =>
+        {
+            (h, Some(p))
+        }
         _ => (host_port, None),
     };
     let mut out = format!("{scheme}://{}", reverse_host(host));
@@ -316,9 +335,16 @@ pub fn meta_to_json(o: &ParseOutput) -> serde_json::Value {
 }
 
 /// Rebuilds a [`ParseOutput`] from the parser cache (`None` on a bad entry).
-pub fn meta_from_json(html: &str, meta: &str, codec: &crate::wiki::title::TitleCodec, text: Option<&str>) -> Option<ParseOutput> {
+pub fn meta_from_json(
+    html: &str,
+    meta: &str,
+    codec: &crate::wiki::title::TitleCodec,
+    text: Option<&str>,
+) -> Option<ParseOutput> {
     let v: serde_json::Value = serde_json::from_str(meta).ok()?;
-    let pairs = |k: &str| -> Option<Vec<(String, String)>> { serde_json::from_value(v.get(k)?.clone()).ok() };
+    let pairs = |k: &str| -> Option<Vec<(String, String)>> {
+        serde_json::from_value(v.get(k)?.clone()).ok()
+    };
     let mut out = ParseOutput {
         html: html.to_string(),
         links: serde_json::from_value(v.get("links")?.clone()).ok()?,
@@ -367,7 +393,10 @@ mod tests {
 
     #[test]
     fn external_link_indexes() {
-        assert_eq!(el_indexes("http://www.Example.com"), vec!["http://com.example.www./"]);
+        assert_eq!(
+            el_indexes("http://www.Example.com"),
+            vec!["http://com.example.www./"]
+        );
         assert_eq!(
             el_indexes("https://example.com:8080/a?b#c"),
             vec!["https://com.example.:8080/a?b#c"]

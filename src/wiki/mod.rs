@@ -2,8 +2,8 @@
 //! HTTP, no SQL.
 pub mod jobs;
 pub mod links;
-pub mod parser;
 pub mod namespace;
+pub mod parser;
 pub mod special;
 pub mod title;
 pub mod view;

@@ -167,7 +167,9 @@ pub fn view(app: &App, req: &ViewRequest) -> anyhow::Result<ViewResponse> {
     body.push_str(&out.html);
     if !out.categories.is_empty() {
         body.push_str("<div id=\"catlinks\" class=\"catlinks\" data-mw=\"interface\"><div id=\"mw-normal-catlinks\" class=\"mw-normal-catlinks\"><a href=\"");
-        body.push_str(&escape_html(&app.config.article_path.replace("$1", "Special:Categories")));
+        body.push_str(&escape_html(
+            &app.config.article_path.replace("$1", "Special:Categories"),
+        ));
         body.push_str("\" title=\"Special:Categories\">Categories</a>: <ul>");
         for (c, _) in &out.categories {
             let t = Title {
@@ -178,7 +180,10 @@ pub fn view(app: &App, req: &ViewRequest) -> anyhow::Result<ViewResponse> {
             };
             body.push_str(&format!(
                 "<li><a href=\"{}\" title=\"{}\">{}</a></li>",
-                escape_html(&app.config.article_path.replace("$1", &crate::api::query::pageset::wf_urlencode(&t.prefixed_dbkey(codec)))),
+                escape_html(&app.config.article_path.replace(
+                    "$1",
+                    &crate::api::query::pageset::wf_urlencode(&t.prefixed_dbkey(codec))
+                )),
                 escape_html(&t.prefixed_text(codec)),
                 escape_html(&t.text())
             ));
@@ -186,7 +191,12 @@ pub fn view(app: &App, req: &ViewRequest) -> anyhow::Result<ViewResponse> {
         body.push_str("</ul></div></div>");
     }
     let heading = out.display_title(codec, &shown);
-    let html = page(app, &escape_html(&shown.prefixed_text(codec)), &heading, &body);
+    let html = page(
+        app,
+        &escape_html(&shown.prefixed_text(codec)),
+        &heading,
+        &body,
+    );
     Ok(ViewResponse {
         status: 200,
         content_type: "text/html; charset=UTF-8".into(),

@@ -95,7 +95,8 @@ impl TestWiki {
     /// does, until `action=edit` writes pages. Returns (page id, revision id).
     pub fn put_page(&self, ns: i32, dbkey: &str, text: &str) -> (i64, i64) {
         let conn = rusqlite::Connection::open(&self.db_path).expect("open db");
-        conn.busy_timeout(std::time::Duration::from_secs(30)).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .unwrap();
         conn.execute_batch("BEGIN IMMEDIATE").unwrap();
         conn.execute(
             "INSERT INTO content (content_size, content_sha1, content_model, content_text)
@@ -104,7 +105,10 @@ impl TestWiki {
         )
         .expect("insert content");
         let cid = conn.last_insert_rowid();
-        let redirect = text.trim_start().to_ascii_lowercase().starts_with("#redirect");
+        let redirect = text
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("#redirect");
         let existing: Option<i64> = conn
             .query_row(
                 "SELECT page_id FROM page WHERE page_namespace = ?1 AND page_title = ?2",
@@ -190,10 +194,11 @@ impl TestWiki {
 
     /// GET an arbitrary path of the server.
     pub fn get_path(&self, path_and_query: &str, headers: &[(&str, &str)]) -> Answer {
-        let mut req = ureq::AgentBuilder::new()
-            .redirects(0)
-            .build()
-            .get(&format!("{}{}", self.base(), path_and_query));
+        let mut req = ureq::AgentBuilder::new().redirects(0).build().get(&format!(
+            "{}{}",
+            self.base(),
+            path_and_query
+        ));
         for (k, v) in headers {
             req = req.set(k, v);
         }

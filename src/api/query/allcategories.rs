@@ -35,8 +35,14 @@ pub static ALLCATEGORIES: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allcategories"],
     examples: &[
-        ("action=query&list=allcategories&acprop=size", "List categories with information on the number of pages in each."),
-        ("action=query&generator=allcategories&gacprefix=List&prop=info", "Retrieve info about the category page itself for categories prefixed List."),
+        (
+            "action=query&list=allcategories&acprop=size",
+            "List categories with information on the number of pages in each.",
+        ),
+        (
+            "action=query&generator=allcategories&gacprefix=List&prop=info",
+            "Retrieve info about the category page itself for categories prefixed List.",
+        ),
     ],
     execute: Some(execute),
     generate: Some(generate),
@@ -60,8 +66,16 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<CategoryInfo>, Option<Stri
     let limit = limit(p);
     let mut rows = {
         let mut r = cx.app.store.read().map_err(read_err)?;
-        r.all_categories(from.as_deref(), to.as_deref(), prefix.as_deref(), desc, p.int("min"), p.int("max"), limit + 1)
-            .map_err(read_err)?
+        r.all_categories(
+            from.as_deref(),
+            to.as_deref(),
+            prefix.as_deref(),
+            desc,
+            p.int("min"),
+            p.int("max"),
+            limit + 1,
+        )
+        .map_err(read_err)?
     };
     let next = if rows.len() > limit {
         rows.split_off(limit).first().map(|c| c.title.clone())

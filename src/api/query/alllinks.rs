@@ -15,11 +15,25 @@ use crate::storage::links::{AllLinksQuery, LinkTable};
 macro_rules! all_params {
     ($name:ident, $what:literal, $props:expr) => {
         static $name: &[ParamDef] = &[
-            ParamDef::string("continue").help("When more results are available, use this to continue."),
-            ParamDef::string("from").help(concat!("The title of the ", $what, " to start enumerating from.")),
-            ParamDef::string("to").help(concat!("The title of the ", $what, " to stop enumerating at.")),
-            ParamDef::string("prefix").help(concat!("Search for all ", $what, " titles that begin with this value.")),
-            ParamDef::boolean("unique").help("Only show distinct target titles. Cannot be used with prop=ids."),
+            ParamDef::string("continue")
+                .help("When more results are available, use this to continue."),
+            ParamDef::string("from").help(concat!(
+                "The title of the ",
+                $what,
+                " to start enumerating from."
+            )),
+            ParamDef::string("to").help(concat!(
+                "The title of the ",
+                $what,
+                " to stop enumerating at."
+            )),
+            ParamDef::string("prefix").help(concat!(
+                "Search for all ",
+                $what,
+                " titles that begin with this value."
+            )),
+            ParamDef::boolean("unique")
+                .help("Only show distinct target titles. Cannot be used with prop=ids."),
             ParamDef::enumeration("prop", $props)
                 .multi()
                 .default("title")
@@ -39,7 +53,11 @@ macro_rules! all_params {
 
 all_params!(AL_PARAMS, "link", &["ids", "title"]);
 all_params!(AT_PARAMS, "transclusion", &["ids", "title"]);
-all_params!(AR_PARAMS, "redirect", &["fragment", "ids", "interwiki", "title"]);
+all_params!(
+    AR_PARAMS,
+    "redirect",
+    &["fragment", "ids", "interwiki", "title"]
+);
 
 pub static ALLLINKS: ModuleDef = ModuleDef {
     prefix: "al",
@@ -48,8 +66,14 @@ pub static ALLLINKS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alllinks"],
     examples: &[
-        ("action=query&list=alllinks&alfrom=B&alprop=ids|title", "List linked titles, including missing ones, with page IDs they are from, start at B."),
-        ("action=query&list=alllinks&alunique=&alfrom=B", "List unique linked titles."),
+        (
+            "action=query&list=alllinks&alfrom=B&alprop=ids|title",
+            "List linked titles, including missing ones, with page IDs they are from, start at B.",
+        ),
+        (
+            "action=query&list=alllinks&alunique=&alfrom=B",
+            "List unique linked titles.",
+        ),
     ],
     execute: Some(exec_al),
     generate: Some(gen_al),
@@ -86,7 +110,12 @@ pub static ALLREDIRECTS: ModuleDef = ModuleDef {
     ..ModuleDef::new("allredirects", Group::List, "ApiQueryAllLinks")
 };
 
-fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, table: LinkTable) -> ApiResult<(Vec<(i64, String)>, Option<String>, i32)> {
+fn run(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &ModuleDef,
+    table: LinkTable,
+) -> ApiResult<(Vec<(i64, String)>, Option<String>, i32)> {
     let ns: i32 = p.str("namespace").and_then(|s| s.parse().ok()).unwrap_or(0);
     let unique = p.flag("unique");
     let props = p.list("prop").to_vec();
@@ -129,14 +158,26 @@ fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, table: LinkTable) -> ApiRes
     };
     let next = if rows.len() > limit {
         let extra = rows.split_off(limit);
-        extra.first().map(|(f, t)| if unique { t.clone() } else { format!("{t}|{f}") })
+        extra.first().map(|(f, t)| {
+            if unique {
+                t.clone()
+            } else {
+                format!("{t}|{f}")
+            }
+        })
     } else {
         None
     };
     Ok((rows, next, ns))
 }
 
-fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable, tag: &'static str) -> ApiResult<()> {
+fn execute(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+    tag: &'static str,
+) -> ApiResult<()> {
     let (rows, next, ns) = run(cx, p, def, table)?;
     let props = p.list("prop").to_vec();
     let has = |n: &str| props.iter().any(|x| x == n);
@@ -159,7 +200,12 @@ fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTabl
     Ok(())
 }
 
-fn generate(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable) -> ApiResult<Generated> {
+fn generate(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+) -> ApiResult<Generated> {
     let (rows, next, ns) = run(cx, p, def, table)?;
     let mut g = Generated::default();
     if p.flag("unique") {

@@ -14,9 +14,18 @@ use crate::storage::Page;
 macro_rules! params {
     ($name:ident, $what:literal, $extra:expr) => {
         static $name: &[ParamDef] = &[
-            ParamDef::string("title").help(concat!("Title to search for ", $what, ". Cannot be used together with pageid.")),
-            ParamDef::integer("pageid").help(concat!("Page ID to search for ", $what, ". Cannot be used together with title.")),
-            ParamDef::string("continue").help("When more results are available, use this to continue."),
+            ParamDef::string("title").help(concat!(
+                "Title to search for ",
+                $what,
+                ". Cannot be used together with pageid."
+            )),
+            ParamDef::integer("pageid").help(concat!(
+                "Page ID to search for ",
+                $what,
+                ". Cannot be used together with title."
+            )),
+            ParamDef::string("continue")
+                .help("When more results are available, use this to continue."),
             ParamDef::new("namespace", PType::Namespace)
                 .multi()
                 .allow_all()
@@ -35,9 +44,13 @@ macro_rules! params {
     };
 }
 
-params!(BL_PARAMS, "links to it", ParamDef::boolean("redirect").help(
-    "If the linking page is a redirect, find all pages that link to that redirect as well."
-));
+params!(
+    BL_PARAMS,
+    "links to it",
+    ParamDef::boolean("redirect").help(
+        "If the linking page is a redirect, find all pages that link to that redirect as well."
+    )
+);
 
 static EI_PARAMS: &[ParamDef] = &[
     ParamDef::string("title").help("Title to search for. Cannot be used together with pageid."),
@@ -65,7 +78,10 @@ pub static BACKLINKS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Backlinks"],
     examples: &[
-        ("action=query&list=backlinks&bltitle=Main%20Page", "Show links to Main page."),
+        (
+            "action=query&list=backlinks&bltitle=Main%20Page",
+            "Show links to Main page.",
+        ),
         (
             "action=query&generator=backlinks&gbltitle=Main%20Page&prop=info",
             "Get information about pages linking to Main page.",
@@ -97,7 +113,12 @@ pub static EMBEDDEDIN: ModuleDef = ModuleDef {
     ..ModuleDef::new("embeddedin", Group::List, "ApiQueryBacklinks")
 };
 
-fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, table: LinkTable) -> ApiResult<(Vec<Page>, Option<String>)> {
+fn run(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &ModuleDef,
+    table: LinkTable,
+) -> ApiResult<(Vec<Page>, Option<String>)> {
     let pre = |n: &str| format!("{}{}", def.prefix, n);
     let target = match (p.str("title"), p.int("pageid")) {
         (Some(_), Some(_)) => {
@@ -149,14 +170,21 @@ fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, table: LinkTable) -> ApiRes
     };
     let next = if rows.len() > limit {
         let extra = rows.split_off(limit);
-        extra.first().map(|b| format!("{}|{}", b.page.ns, b.page.id))
+        extra
+            .first()
+            .map(|b| format!("{}|{}", b.page.ns, b.page.id))
     } else {
         None
     };
     Ok((rows.into_iter().map(|b| b.page).collect(), next))
 }
 
-fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable) -> ApiResult<()> {
+fn execute(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+) -> ApiResult<()> {
     let (rows, next) = run(cx, p, def, table)?;
     let tag = if def.name == "backlinks" { "bl" } else { "ei" };
     let mut list = List::new(tag);
@@ -174,7 +202,12 @@ fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTabl
     Ok(())
 }
 
-fn generate(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable) -> ApiResult<Generated> {
+fn generate(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+) -> ApiResult<Generated> {
     let (rows, next) = run(cx, p, def, table)?;
     let mut g = Generated {
         pages: rows,

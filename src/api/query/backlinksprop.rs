@@ -53,7 +53,10 @@ pub static LINKSHERE: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Linkshere"],
     examples: &[
-        ("action=query&prop=linkshere&titles=Main%20Page", "Get a list of pages linking to the Main Page."),
+        (
+            "action=query&prop=linkshere&titles=Main%20Page",
+            "Get a list of pages linking to the Main Page.",
+        ),
         (
             "action=query&generator=linkshere&titles=Main%20Page&prop=info",
             "Get information about pages linking to the Main Page.",
@@ -71,7 +74,10 @@ pub static TRANSCLUDEDIN: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Transcludedin"],
     examples: &[
-        ("action=query&prop=transcludedin&titles=Main%20Page", "Get a list of pages transcluding Main Page."),
+        (
+            "action=query&prop=transcludedin&titles=Main%20Page",
+            "Get a list of pages transcluding Main Page.",
+        ),
         (
             "action=query&generator=transcludedin&titles=Main%20Page&prop=info",
             "Get information about pages transcluding Main Page.",
@@ -89,7 +95,10 @@ pub static REDIRECTS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Redirects"],
     examples: &[
-        ("action=query&prop=redirects&titles=Main%20Page|MediaWiki", "Get a list of redirects to the Main Page."),
+        (
+            "action=query&prop=redirects&titles=Main%20Page|MediaWiki",
+            "Get a list of redirects to the Main Page.",
+        ),
         (
             "action=query&generator=redirects&titles=Main%20Page&prop=info",
             "Get information about all redirects to the Main Page.",
@@ -101,7 +110,11 @@ pub static REDIRECTS: ModuleDef = ModuleDef {
 };
 
 /// Rows (page id of the target, backlink) and the continuation.
-fn run(cx: &mut Cx<'_>, p: &Params, table: LinkTable) -> ApiResult<(Vec<(i64, Backlink)>, Option<String>)> {
+fn run(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    table: LinkTable,
+) -> ApiResult<(Vec<(i64, Backlink)>, Option<String>)> {
     let mut pages = input_pages(cx)?;
     pages.sort_by(|a, b| (a.ns, a.title.as_bytes()).cmp(&(b.ns, b.title.as_bytes())));
     let targets: Vec<(i32, String)> = pages.iter().map(|p| (p.ns, p.title.clone())).collect();
@@ -121,7 +134,10 @@ fn run(cx: &mut Cx<'_>, p: &Params, table: LinkTable) -> ApiResult<(Vec<(i64, Ba
             let from = cont_int(&parts[nfields - 1])?;
             let idx = match nfields {
                 1 => 0,
-                2 => targets.iter().position(|(_, t)| *t == parts[0]).ok_or_else(bad_continue)?,
+                2 => targets
+                    .iter()
+                    .position(|(_, t)| *t == parts[0])
+                    .ok_or_else(bad_continue)?,
                 _ => {
                     let ns = cont_int(&parts[0])? as i32;
                     targets
@@ -181,14 +197,16 @@ fn run(cx: &mut Cx<'_>, p: &Params, table: LinkTable) -> ApiResult<(Vec<(i64, Ba
     } else {
         None
     };
-    let out = rows
-        .into_iter()
-        .map(|b| (pages[b.target].id, b))
-        .collect();
+    let out = rows.into_iter().map(|b| (pages[b.target].id, b)).collect();
     Ok((out, next))
 }
 
-fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable) -> ApiResult<()> {
+fn execute(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+) -> ApiResult<()> {
     let (rows, next) = run(cx, p, table)?;
     let props = p.list("prop").to_vec();
     let has = |n: &str| props.iter().any(|x| x == n);

@@ -80,8 +80,13 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<PageCategory>, Option<Stri
     let mut rows = {
         let mut r = cx.app.store.read().map_err(read_err)?;
         // Fetch generously when filtering on hidden-ness afterwards.
-        let fetch = if show.is_empty() { limit + 1 } else { usize::MAX / 2 };
-        r.page_categories(&ids, &only, cont, desc, fetch).map_err(read_err)?
+        let fetch = if show.is_empty() {
+            limit + 1
+        } else {
+            usize::MAX / 2
+        };
+        r.page_categories(&ids, &only, cont, desc, fetch)
+            .map_err(read_err)?
     };
     if show.iter().any(|s| s == "hidden") {
         rows.retain(|c| c.hidden);

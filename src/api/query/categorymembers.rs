@@ -70,7 +70,7 @@ pub static CATEGORYMEMBERS: ModuleDef = ModuleDef {
 };
 
 fn unhex(s: &str) -> Option<String> {
-    if s.len() % 2 != 0 {
+    if !s.len().is_multiple_of(2) {
         return None;
     }
     let bytes: Option<Vec<u8>> = (0..s.len())
@@ -102,10 +102,17 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<CategoryMember>, Option<St
         }
     };
     let by_ts = p.str("sort") == Some("timestamp");
-    let desc = matches!(p.str("dir"), Some("desc") | Some("descending") | Some("older"));
+    let desc = matches!(
+        p.str("dir"),
+        Some("desc") | Some("descending") | Some("older")
+    );
     let mut q = CategoryMembersQuery {
         category,
-        types: if by_ts { Vec::new() } else { p.list("type").to_vec() },
+        types: if by_ts {
+            Vec::new()
+        } else {
+            p.list("type").to_vec()
+        },
         namespaces: namespaces(p, "namespace"),
         by_timestamp: by_ts,
         descending: desc,
@@ -126,11 +133,17 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<CategoryMember>, Option<St
     } else {
         q.start_sortkey = match p.str("startsortkeyprefix") {
             Some(s) => Some(s.to_uppercase()),
-            None => p.str("starthexsortkey").and_then(unhex).or(p.str("startsortkey").map(|s| s.to_string())),
+            None => p
+                .str("starthexsortkey")
+                .and_then(unhex)
+                .or(p.str("startsortkey").map(|s| s.to_string())),
         };
         q.end_sortkey = match p.str("endsortkeyprefix") {
             Some(s) => Some(s.to_uppercase()),
-            None => p.str("endhexsortkey").and_then(unhex).or(p.str("endsortkey").map(|s| s.to_string())),
+            None => p
+                .str("endhexsortkey")
+                .and_then(unhex)
+                .or(p.str("endsortkey").map(|s| s.to_string())),
         };
     }
     if let Some(c) = p.str("continue") {
@@ -160,7 +173,11 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<CategoryMember>, Option<St
         let extra = rows.split_off(limit);
         extra.first().map(|m| {
             if by_ts {
-                format!("{}|{}", crate::util::time::mw_to_iso(&m.timestamp), m.page.id)
+                format!(
+                    "{}|{}",
+                    crate::util::time::mw_to_iso(&m.timestamp),
+                    m.page.id
+                )
             } else {
                 format!("{}|{}|{}", m.kind, hex(&m.sortkey), m.page.id)
             }

@@ -55,7 +55,8 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let limit = limit(p);
     let mut rows = {
         let mut r = cx.app.store.read().map_err(read_err)?;
-        r.external_links(&ids, cont, usize::MAX / 2).map_err(read_err)?
+        r.external_links(&ids, cont, usize::MAX / 2)
+            .map_err(read_err)?
     };
     let proto = p.str("protocol").unwrap_or("");
     if let Some(q) = p.str("query") {
@@ -64,12 +65,18 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         } else {
             vec![format!("{proto}:")]
         };
-        rows.retain(|(_, _, u)| schemes.iter().any(|s| u.starts_with(s.as_str()) && u[s.len()..].trim_start_matches('/').starts_with(q)));
+        rows.retain(|(_, _, u)| {
+            schemes.iter().any(|s| {
+                u.starts_with(s.as_str()) && u[s.len()..].trim_start_matches('/').starts_with(q)
+            })
+        });
     } else if !proto.is_empty() {
         rows.retain(|(_, _, u)| u.starts_with(&format!("{proto}:")));
     }
     let next = if rows.len() > limit {
-        rows.split_off(limit).first().map(|(f, id, _)| format!("{f}|{id}"))
+        rows.split_off(limit)
+            .first()
+            .map(|(f, id, _)| format!("{f}|{id}"))
     } else {
         None
     };

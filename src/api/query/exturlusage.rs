@@ -58,7 +58,21 @@ pub static EXTURLUSAGE: ModuleDef = ModuleDef {
 fn prefixes(proto: &str, query: &str) -> Vec<String> {
     let schemes: Vec<String> = if proto.is_empty() {
         vec!["http://".into(), "https://".into()]
-    } else if matches!(proto, "mailto" | "news" | "tel" | "sip" | "sips" | "sms" | "urn" | "xmpp" | "geo" | "magnet" | "bitcoin" | "matrix") {
+    } else if matches!(
+        proto,
+        "mailto"
+            | "news"
+            | "tel"
+            | "sip"
+            | "sips"
+            | "sms"
+            | "urn"
+            | "xmpp"
+            | "geo"
+            | "magnet"
+            | "bitcoin"
+            | "matrix"
+    ) {
         vec![format!("{proto}:")]
     } else {
         vec![format!("{proto}://")]

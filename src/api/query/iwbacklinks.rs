@@ -48,8 +48,14 @@ pub static IWBACKLINKS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Iwbacklinks"],
     examples: &[
-        ("action=query&list=iwbacklinks&iwbltitle=Test&iwblprefix=wikibooks", "Get pages linking to wikibooks:Test."),
-        ("action=query&generator=iwbacklinks&giwbltitle=Test&giwblprefix=wikibooks&prop=info", "Get information about pages linking to wikibooks:Test."),
+        (
+            "action=query&list=iwbacklinks&iwbltitle=Test&iwblprefix=wikibooks",
+            "Get pages linking to wikibooks:Test.",
+        ),
+        (
+            "action=query&generator=iwbacklinks&giwbltitle=Test&giwblprefix=wikibooks&prop=info",
+            "Get information about pages linking to wikibooks:Test.",
+        ),
     ],
     execute: Some(exec_iw),
     generate: Some(gen_iw),
@@ -63,15 +69,26 @@ pub static LANGBACKLINKS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Langbacklinks"],
     examples: &[
-        ("action=query&list=langbacklinks&lbltitle=Test&lbllang=fr", "Get pages linking to fr:Test."),
-        ("action=query&generator=langbacklinks&glbltitle=Test&glbllang=fr&prop=info", "Get information about pages linking to fr:Test."),
+        (
+            "action=query&list=langbacklinks&lbltitle=Test&lbllang=fr",
+            "Get pages linking to fr:Test.",
+        ),
+        (
+            "action=query&generator=langbacklinks&glbltitle=Test&glbllang=fr&prop=info",
+            "Get information about pages linking to fr:Test.",
+        ),
     ],
     execute: Some(exec_lang),
     generate: Some(gen_lang),
     ..ModuleDef::new("langbacklinks", Group::List, "ApiQueryLangBacklinks")
 };
 
-fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, lang: bool) -> ApiResult<(Vec<(Page, String, String)>, Option<String>)> {
+fn run(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &ModuleDef,
+    lang: bool,
+) -> ApiResult<(Vec<(Page, String, String)>, Option<String>)> {
     let pname = if lang { "lang" } else { "prefix" };
     let prefix = p.str(pname).map(|s| s.to_string());
     let title = p.str("title").map(|s| s.replace(' ', "_"));
@@ -93,8 +110,15 @@ fn run(cx: &mut Cx<'_>, p: &Params, def: &ModuleDef, lang: bool) -> ApiResult<(V
     let limit = limit(p);
     let mut rows = {
         let mut r = cx.app.store.read().map_err(read_err)?;
-        r.prefix_backlinks(lang, prefix.as_deref(), title.as_deref(), cont, p.str("dir") == Some("descending"), limit + 1)
-            .map_err(read_err)?
+        r.prefix_backlinks(
+            lang,
+            prefix.as_deref(),
+            title.as_deref(),
+            cont,
+            p.str("dir") == Some("descending"),
+            limit + 1,
+        )
+        .map_err(read_err)?
     };
     let next = if rows.len() > limit {
         rows.split_off(limit)
@@ -136,7 +160,12 @@ fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, lang: bool) -> 
     Ok(())
 }
 
-fn generate(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, lang: bool) -> ApiResult<Generated> {
+fn generate(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    lang: bool,
+) -> ApiResult<Generated> {
     let (rows, next) = run(cx, p, def, lang)?;
     let mut g = Generated::default();
     for (pg, _, _) in rows {

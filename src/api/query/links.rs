@@ -19,9 +19,9 @@ static LINKS_PARAMS: &[ParamDef] = &[
         .default("10")
         .help("How many links to return."),
     ParamDef::string("continue").help("When more results are available, use this to continue."),
-    ParamDef::string("titles")
-        .multi()
-        .help("Only list links to these titles. Useful for checking whether a page links to a title."),
+    ParamDef::string("titles").multi().help(
+        "Only list links to these titles. Useful for checking whether a page links to a title.",
+    ),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
         .help("The direction in which to list."),
@@ -51,7 +51,10 @@ pub static LINKS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Links"],
     examples: &[
-        ("action=query&prop=links&titles=Main%20Page", "Get links from the page Main Page."),
+        (
+            "action=query&prop=links&titles=Main%20Page",
+            "Get links from the page Main Page.",
+        ),
         (
             "action=query&generator=links&titles=Main%20Page&prop=info",
             "Get information about the link pages in the page Main Page.",
@@ -69,7 +72,10 @@ pub static TEMPLATES: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Templates"],
     examples: &[
-        ("action=query&prop=templates&titles=Main%20Page", "Get the templates used on the page Main Page."),
+        (
+            "action=query&prop=templates&titles=Main%20Page",
+            "Get the templates used on the page Main Page.",
+        ),
         (
             "action=query&generator=templates&titles=Main%20Page&prop=info",
             "Get information about the template pages used on Main Page.",
@@ -99,30 +105,54 @@ fn run(cx: &mut Cx<'_>, p: &Params, table: LinkTable, filter_param: &str) -> Api
     let cont = match p.str("continue") {
         Some(c) => {
             let parts = split_continue(c, 3)?;
-            Some((cont_int(&parts[0])?, cont_int(&parts[1])? as i32, parts[2].clone()))
+            Some((
+                cont_int(&parts[0])?,
+                cont_int(&parts[1])? as i32,
+                parts[2].clone(),
+            ))
         }
         None => None,
     };
     let limit = limit(p);
     let desc = p.str("dir") == Some("descending");
     if ids.is_empty() || (p.given(filter_param) && targets.is_empty()) {
-        return Ok(Run { rows: Vec::new(), next: None });
+        return Ok(Run {
+            rows: Vec::new(),
+            next: None,
+        });
     }
     let mut rows = {
         let mut r = cx.app.store.read().map_err(read_err)?;
-        r.outgoing_links(table, &ids, &namespaces(p, "namespace"), &targets, cont, desc, limit + 1)
-            .map_err(read_err)?
+        r.outgoing_links(
+            table,
+            &ids,
+            &namespaces(p, "namespace"),
+            &targets,
+            cont,
+            desc,
+            limit + 1,
+        )
+        .map_err(read_err)?
     };
     let next = if rows.len() > limit {
         let n = rows.split_off(limit);
-        n.first().map(|l| format!("{}|{}|{}", l.from, l.ns, l.title))
+        n.first()
+            .map(|l| format!("{}|{}|{}", l.from, l.ns, l.title))
     } else {
         None
     };
     Ok(Run { rows, next })
 }
 
-fn execute(cx: &mut Cx<'_>, p: &Params, def: &'static ModuleDef, table: LinkTable, filter: &str, key: &str, tag: &'static str) -> ApiResult<()> {
+fn execute(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+    filter: &str,
+    key: &str,
+    tag: &'static str,
+) -> ApiResult<()> {
     let r = run(cx, p, table, filter)?;
     let mut by_page: Vec<(i64, Vec<Val>)> = Vec::new();
     for l in &r.rows {
@@ -162,7 +192,15 @@ fn gen_links(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
     generate(cx, p, LinkTable::Page, "titles")
 }
 fn exec_templates(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
-    execute(cx, p, &TEMPLATES, LinkTable::Template, "templates", "templates", "tl")
+    execute(
+        cx,
+        p,
+        &TEMPLATES,
+        LinkTable::Template,
+        "templates",
+        "templates",
+        "tl",
+    )
 }
 fn gen_templates(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
     generate(cx, p, LinkTable::Template, "templates")

@@ -20,10 +20,16 @@ pub fn input_pages(cx: &mut Cx<'_>) -> ApiResult<Vec<Page>> {
     if let Some(t) = cx.req.get("titles").map(|s| s.to_string()) {
         ps.add_titles(cx, &split_multi(&t))?;
     } else if let Some(ids) = cx.req.get("pageids").map(|s| s.to_string()) {
-        let ids: Vec<i64> = split_multi(&ids).iter().filter_map(|s| s.parse().ok()).collect();
+        let ids: Vec<i64> = split_multi(&ids)
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect();
         ps.add_page_ids(cx, &ids)?;
     } else if let Some(ids) = cx.req.get("revids").map(|s| s.to_string()) {
-        let ids: Vec<i64> = split_multi(&ids).iter().filter_map(|s| s.parse().ok()).collect();
+        let ids: Vec<i64> = split_multi(&ids)
+            .iter()
+            .filter_map(|s| s.parse().ok())
+            .collect();
         ps.add_rev_ids(cx, &ids)?;
     }
     Ok(ps.good)

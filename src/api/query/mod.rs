@@ -19,11 +19,11 @@ pub mod continuation;
 pub mod extlinks;
 pub mod exturlusage;
 pub mod iwbacklinks;
-pub mod linkutil;
 pub mod links;
+pub mod linkutil;
 pub mod pageprops;
-pub mod pageswithprop;
 pub mod pageset;
+pub mod pageswithprop;
 pub mod siteinfo;
 
 use crate::api::error::{ApiError, ApiResult};

@@ -34,7 +34,11 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         Some(c) => cont_int(c)?,
         None => 0,
     };
-    let mut ids: Vec<i64> = pages.iter().map(|p| p.id).filter(|id| *id >= after).collect();
+    let mut ids: Vec<i64> = pages
+        .iter()
+        .map(|p| p.id)
+        .filter(|id| *id >= after)
+        .collect();
     ids.sort_unstable();
     let names = p.list("prop").to_vec();
     let rows = {

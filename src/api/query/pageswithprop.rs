@@ -33,8 +33,14 @@ pub static PAGESWITHPROP: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Pageswithprop"],
     examples: &[
-        ("action=query&list=pageswithprop&pwppropname=displaytitle&pwpprop=ids|title|value", "List the first 10 pages using {{DISPLAYTITLE:}}."),
-        ("action=query&generator=pageswithprop&gpwppropname=notoc&prop=info", "Get additional information about the first 10 pages using __NOTOC__."),
+        (
+            "action=query&list=pageswithprop&pwppropname=displaytitle&pwpprop=ids|title|value",
+            "List the first 10 pages using {{DISPLAYTITLE:}}.",
+        ),
+        (
+            "action=query&generator=pageswithprop&gpwppropname=notoc&prop=info",
+            "Get additional information about the first 10 pages using __NOTOC__.",
+        ),
     ],
     execute: Some(execute),
     generate: Some(generate),
@@ -54,7 +60,9 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<(Page, String)>, Option<St
             .map_err(read_err)?
     };
     let next = if rows.len() > limit {
-        rows.split_off(limit).first().map(|(pg, _)| pg.id.to_string())
+        rows.split_off(limit)
+            .first()
+            .map(|(pg, _)| pg.id.to_string())
     } else {
         None
     };

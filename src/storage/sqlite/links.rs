@@ -14,7 +14,14 @@ const PAGE_COLUMNS_P: &str = "p.page_id, p.page_namespace, p.page_title, p.page_
      p.page_is_new, p.page_latest, p.page_touched, p.page_len, p.page_content_model, p.page_lang";
 
 /// (table, from column, namespace column or None, title column, from-namespace column).
-fn table_cols(t: LinkTable) -> (&'static str, &'static str, Option<&'static str>, &'static str) {
+fn table_cols(
+    t: LinkTable,
+) -> (
+    &'static str,
+    &'static str,
+    Option<&'static str>,
+    &'static str,
+) {
     match t {
         LinkTable::Page => ("pagelinks", "pl_from", Some("pl_namespace"), "pl_title"),
         LinkTable::Template => ("templatelinks", "tl_from", Some("tl_namespace"), "tl_title"),
@@ -43,7 +50,9 @@ impl<T: Conn> LinksRead for T {
         Ok(self
             .c()
             .prepare_cached(&sql)?
-            .query_row(params![ns, dbkey], |r| Ok((page_row(r)?, text_of(r.get(10)?))))
+            .query_row(params![ns, dbkey], |r| {
+                Ok((page_row(r)?, text_of(r.get(10)?)))
+            })
             .optional()?)
     }
 
@@ -72,7 +81,10 @@ impl<T: Conn> LinksRead for T {
             .optional()?)
     }
 
-    fn page_facts(&mut self, titles: &[(i32, String)]) -> Result<HashMap<(i32, String), (i64, bool)>> {
+    fn page_facts(
+        &mut self,
+        titles: &[(i32, String)],
+    ) -> Result<HashMap<(i32, String), (i64, bool)>> {
         let mut out = HashMap::new();
         for p in crate::storage::ReadTxn::pages_by_titles(self, titles)? {
             out.insert((p.ns, p.title.clone()), (p.id, p.is_redirect));
@@ -124,7 +136,10 @@ impl<T: Conn> LinksRead for T {
         );
         let mut args: Vec<Value> = from.iter().map(|i| Value::Integer(*i)).collect();
         if !namespaces.is_empty() {
-            sql.push_str(&format!(" AND {nsexpr} IN ({})", placeholders(namespaces.len())));
+            sql.push_str(&format!(
+                " AND {nsexpr} IN ({})",
+                placeholders(namespaces.len())
+            ));
             args.extend(namespaces.iter().map(|n| Value::Integer(*n as i64)));
         }
         if !targets.is_empty() {
@@ -150,7 +165,9 @@ impl<T: Conn> LinksRead for T {
             ]);
         }
         let dir = if descending { "DESC" } else { "ASC" };
-        sql.push_str(&format!(" ORDER BY {fcol} {dir}, {nsexpr} {dir}, {tcol} {dir} LIMIT ?"));
+        sql.push_str(&format!(
+            " ORDER BY {fcol} {dir}, {nsexpr} {dir}, {tcol} {dir} LIMIT ?"
+        ));
         args.push(Value::Integer(limit.min(i64::MAX as usize) as i64));
         let mut stmt = self.c().prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -181,7 +198,11 @@ impl<T: Conn> LinksRead for T {
                 }
             }
             let (ns, title) = &q.targets[idx];
-            let frag = if table == LinkTable::Redirect { "l.rd_fragment" } else { "''" };
+            let frag = if table == LinkTable::Redirect {
+                "l.rd_fragment"
+            } else {
+                "''"
+            };
             let mut sql = format!(
                 "SELECT {PAGE_COLUMNS_P}, {frag} FROM {tbl} l JOIN page p ON p.page_id = l.{fcol}
                  WHERE l.{tcol} = ?"
@@ -195,7 +216,10 @@ impl<T: Conn> LinksRead for T {
                 sql.push_str(" AND l.rd_interwiki = ''");
             }
             if !q.namespaces.is_empty() {
-                sql.push_str(&format!(" AND p.page_namespace IN ({})", placeholders(q.namespaces.len())));
+                sql.push_str(&format!(
+                    " AND p.page_namespace IN ({})",
+                    placeholders(q.namespaces.len())
+                ));
                 args.extend(q.namespaces.iter().map(|n| Value::Integer(*n as i64)));
             }
             match q.redirects {
@@ -250,7 +274,14 @@ impl<T: Conn> LinksRead for T {
         Ok(!self.backlink_ids(table, ns, dbkey, 0, 1)?.is_empty())
     }
 
-    fn backlink_ids(&mut self, table: LinkTable, ns: i32, dbkey: &str, after: i64, limit: usize) -> Result<Vec<i64>> {
+    fn backlink_ids(
+        &mut self,
+        table: LinkTable,
+        ns: i32,
+        dbkey: &str,
+        after: i64,
+        limit: usize,
+    ) -> Result<Vec<i64>> {
         let (tbl, fcol, nscol, tcol) = table_cols(table);
         let mut sql = format!("SELECT {fcol} FROM {tbl} WHERE {tcol} = ?1 AND {fcol} > ?2");
         if let Some(nc) = nscol {
@@ -272,7 +303,11 @@ impl<T: Conn> LinksRead for T {
         };
         let mut out = Vec::new();
         let dir = if q.descending { "DESC" } else { "ASC" };
-        let (ge, le) = if q.descending { ("<=", ">=") } else { (">=", "<=") };
+        let (ge, le) = if q.descending {
+            ("<=", ">=")
+        } else {
+            (">=", "<=")
+        };
         let type_list: Vec<String> = if q.by_timestamp {
             vec![String::new()]
         } else if q.descending {
@@ -290,13 +325,17 @@ impl<T: Conn> LinksRead for T {
             );
             let mut args: Vec<Value> = vec![Value::Text(q.category.clone())];
             if q.by_timestamp {
-                sql.push_str(&format!(" AND cl.cl_type IN ({})", placeholders(types.len())));
+                sql.push_str(&format!(
+                    " AND cl.cl_type IN ({})",
+                    placeholders(types.len())
+                ));
                 args.extend(types.iter().map(|t| Value::Text(t.clone())));
             } else {
                 // Skip types before the continuation's type.
                 if let Some(ct) = &q.cont_type {
                     let pos = |t: &str| types.iter().position(|x| x == t).unwrap_or(0);
-                    if (!q.descending && pos(&ty) < pos(ct)) || (q.descending && pos(&ty) > pos(ct)) {
+                    if (!q.descending && pos(&ty) < pos(ct)) || (q.descending && pos(&ty) > pos(ct))
+                    {
                         continue;
                     }
                 }
@@ -304,10 +343,17 @@ impl<T: Conn> LinksRead for T {
                 args.push(Value::Text(ty.clone()));
             }
             if !q.namespaces.is_empty() {
-                sql.push_str(&format!(" AND p.page_namespace IN ({})", placeholders(q.namespaces.len())));
+                sql.push_str(&format!(
+                    " AND p.page_namespace IN ({})",
+                    placeholders(q.namespaces.len())
+                ));
                 args.extend(q.namespaces.iter().map(|n| Value::Integer(*n as i64)));
             }
-            let key_col = if q.by_timestamp { "cl.cl_timestamp" } else { "cl.cl_sortkey" };
+            let key_col = if q.by_timestamp {
+                "cl.cl_timestamp"
+            } else {
+                "cl.cl_sortkey"
+            };
             if q.by_timestamp {
                 if let Some(s) = &q.start_time {
                     sql.push_str(&format!(" AND cl.cl_timestamp {ge} ?"));
@@ -330,12 +376,16 @@ impl<T: Conn> LinksRead for T {
             let applies = q.by_timestamp || q.cont_type.as_deref() == Some(ty.as_str());
             if let (true, Some(k), Some(f)) = (applies, &q.cont_key, q.cont_from) {
                 let op = if q.descending { "<" } else { ">" };
-                sql.push_str(&format!(" AND ({key_col} {op} ? OR ({key_col} = ? AND cl.cl_from {op}= ?))"));
+                sql.push_str(&format!(
+                    " AND ({key_col} {op} ? OR ({key_col} = ? AND cl.cl_from {op}= ?))"
+                ));
                 args.push(Value::Text(k.clone()));
                 args.push(Value::Text(k.clone()));
                 args.push(Value::Integer(f));
             }
-            sql.push_str(&format!(" ORDER BY {key_col} {dir}, cl.cl_from {dir} LIMIT ?"));
+            sql.push_str(&format!(
+                " ORDER BY {key_col} {dir}, cl.cl_from {dir} LIMIT ?"
+            ));
             args.push(Value::Integer((q.limit - out.len()) as i64));
             let mut stmt = self.c().prepare(&sql)?;
             let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -380,11 +430,15 @@ impl<T: Conn> LinksRead for T {
         }
         if let Some((f, t)) = cont {
             let op = if descending { "<" } else { ">" };
-            sql.push_str(&format!(" AND (cl.cl_from {op} ? OR (cl.cl_from = ? AND cl.cl_to {op}= ?))"));
+            sql.push_str(&format!(
+                " AND (cl.cl_from {op} ? OR (cl.cl_from = ? AND cl.cl_to {op}= ?))"
+            ));
             args.extend([Value::Integer(f), Value::Integer(f), Value::Text(t)]);
         }
         let dir = if descending { "DESC" } else { "ASC" };
-        sql.push_str(&format!(" ORDER BY cl.cl_from {dir}, cl.cl_to {dir} LIMIT ?"));
+        sql.push_str(&format!(
+            " ORDER BY cl.cl_from {dir}, cl.cl_to {dir} LIMIT ?"
+        ));
         args.push(Value::Integer(limit as i64));
         let mut stmt = self.c().prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -417,7 +471,11 @@ impl<T: Conn> LinksRead for T {
              FROM category c WHERE c.cat_pages > 0"
             .to_string();
         let mut args: Vec<Value> = Vec::new();
-        let (ge, le) = if descending { ("<=", ">=") } else { (">=", "<=") };
+        let (ge, le) = if descending {
+            ("<=", ">=")
+        } else {
+            (">=", "<=")
+        };
         if let Some(f) = from {
             sql.push_str(&format!(" AND c.cat_title {ge} ?"));
             args.push(Value::Text(f.to_string()));
@@ -439,7 +497,11 @@ impl<T: Conn> LinksRead for T {
             sql.push_str(" AND c.cat_pages <= ?");
             args.push(Value::Integer(m));
         }
-        sql.push_str(if descending { " ORDER BY c.cat_title DESC LIMIT ?" } else { " ORDER BY c.cat_title LIMIT ?" });
+        sql.push_str(if descending {
+            " ORDER BY c.cat_title DESC LIMIT ?"
+        } else {
+            " ORDER BY c.cat_title LIMIT ?"
+        });
         args.push(Value::Integer(limit as i64));
         let mut stmt = self.c().prepare(&sql)?;
         let rows = stmt.query_map(params_from_iter(args), |r| {
@@ -469,7 +531,11 @@ impl<T: Conn> LinksRead for T {
         if table == LinkTable::Redirect {
             sql.push_str(" AND rd_interwiki = ''");
         }
-        let (ge, le) = if q.descending { ("<=", ">=") } else { (">=", "<=") };
+        let (ge, le) = if q.descending {
+            ("<=", ">=")
+        } else {
+            (">=", "<=")
+        };
         if let Some(f) = &q.from {
             sql.push_str(&format!(" AND {tcol} {ge} ?"));
             args.push(Value::Text(f.clone()));
@@ -489,7 +555,9 @@ impl<T: Conn> LinksRead for T {
                 sql.push_str(&format!(" AND {tcol} {op}= ?"));
                 args.push(Value::Text(t.clone()));
             } else {
-                sql.push_str(&format!(" AND ({tcol} {op} ? OR ({tcol} = ? AND {fcol} {op}= ?))"));
+                sql.push_str(&format!(
+                    " AND ({tcol} {op} ? OR ({tcol} = ? AND {fcol} {op}= ?))"
+                ));
                 args.push(Value::Text(t.clone()));
                 args.push(Value::Text(t.clone()));
                 args.push(Value::Integer(*f));
@@ -507,7 +575,12 @@ impl<T: Conn> LinksRead for T {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn external_links(&mut self, from: &[i64], cont: Option<(i64, i64)>, limit: usize) -> Result<Vec<(i64, i64, String)>> {
+    fn external_links(
+        &mut self,
+        from: &[i64],
+        cont: Option<(i64, i64)>,
+        limit: usize,
+    ) -> Result<Vec<(i64, i64, String)>> {
         if from.is_empty() {
             return Ok(Vec::new());
         }
@@ -523,11 +596,17 @@ impl<T: Conn> LinksRead for T {
         sql.push_str(" GROUP BY el_from, el_to ORDER BY el_from, MIN(el_id) LIMIT ?");
         args.push(Value::Integer(limit as i64));
         let mut stmt = self.c().prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn page_props(&mut self, pages: &[i64], names: &[String]) -> Result<Vec<(i64, String, String)>> {
+    fn page_props(
+        &mut self,
+        pages: &[i64],
+        names: &[String],
+    ) -> Result<Vec<(i64, String, String)>> {
         if pages.is_empty() {
             return Ok(Vec::new());
         }
@@ -537,22 +616,36 @@ impl<T: Conn> LinksRead for T {
         );
         let mut args: Vec<Value> = pages.iter().map(|i| Value::Integer(*i)).collect();
         if !names.is_empty() {
-            sql.push_str(&format!(" AND pp_propname IN ({})", placeholders(names.len())));
+            sql.push_str(&format!(
+                " AND pp_propname IN ({})",
+                placeholders(names.len())
+            ));
             args.extend(names.iter().map(|n| Value::Text(n.clone())));
         }
         sql.push_str(" ORDER BY pp_page, pp_propname");
         let mut stmt = self.c().prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn ext_url_usage(&mut self, index_prefixes: &[String], namespaces: &[i32], offset: usize, limit: usize) -> Result<Vec<(Page, String)>> {
+    fn ext_url_usage(
+        &mut self,
+        index_prefixes: &[String],
+        namespaces: &[i32],
+        offset: usize,
+        limit: usize,
+    ) -> Result<Vec<(Page, String)>> {
         let mut sql = format!(
             "SELECT {PAGE_COLUMNS_P}, el.el_to FROM externallinks el JOIN page p ON p.page_id = el.el_from WHERE 1"
         );
         let mut args: Vec<Value> = Vec::new();
         if !index_prefixes.is_empty() {
-            let ors: Vec<&str> = index_prefixes.iter().map(|_| "substr(el.el_index, 1, length(?)) = ?").collect();
+            let ors: Vec<&str> = index_prefixes
+                .iter()
+                .map(|_| "substr(el.el_index, 1, length(?)) = ?")
+                .collect();
             sql.push_str(&format!(" AND ({})", ors.join(" OR ")));
             for pfx in index_prefixes {
                 args.push(Value::Text(pfx.clone()));
@@ -560,7 +653,10 @@ impl<T: Conn> LinksRead for T {
             }
         }
         if !namespaces.is_empty() {
-            sql.push_str(&format!(" AND p.page_namespace IN ({})", placeholders(namespaces.len())));
+            sql.push_str(&format!(
+                " AND p.page_namespace IN ({})",
+                placeholders(namespaces.len())
+            ));
             args.extend(namespaces.iter().map(|n| Value::Integer(*n as i64)));
         }
         sql.push_str(" ORDER BY el.el_id LIMIT ? OFFSET ?");
@@ -611,14 +707,24 @@ impl<T: Conn> LinksRead for T {
             ]);
         }
         let dir = if descending { "DESC" } else { "ASC" };
-        sql.push_str(&format!(" ORDER BY l.{pc} {dir}, l.{tc} {dir}, l.{f} {dir} LIMIT ?"));
+        sql.push_str(&format!(
+            " ORDER BY l.{pc} {dir}, l.{tc} {dir}, l.{f} {dir} LIMIT ?"
+        ));
         args.push(Value::Integer(limit as i64));
         let mut stmt = self.c().prepare(&sql)?;
-        let rows = stmt.query_map(params_from_iter(args), |r| Ok((page_row(r)?, r.get(10)?, r.get(11)?)))?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((page_row(r)?, r.get(10)?, r.get(11)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
-    fn pages_with_prop(&mut self, name: &str, after: Option<i64>, descending: bool, limit: usize) -> Result<Vec<(Page, String)>> {
+    fn pages_with_prop(
+        &mut self,
+        name: &str,
+        after: Option<i64>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(Page, String)>> {
         let op = if descending { "<=" } else { ">=" };
         let sql = format!(
             "SELECT {PAGE_COLUMNS_P}, pp.pp_value FROM page_props pp JOIN page p ON p.page_id = pp.pp_page
@@ -627,7 +733,9 @@ impl<T: Conn> LinksRead for T {
             if descending { "DESC" } else { "ASC" }
         );
         let mut stmt = self.c().prepare_cached(&sql)?;
-        let rows = stmt.query_map(params![name, after, limit as i64], |r| Ok((page_row(r)?, r.get(10)?)))?;
+        let rows = stmt.query_map(params![name, after, limit as i64], |r| {
+            Ok((page_row(r)?, r.get(10)?))
+        })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 }
@@ -671,7 +779,13 @@ impl SqliteWrite<'_> {
 }
 
 impl LinksWrite for SqliteWrite<'_> {
-    fn replace_links(&mut self, page: i64, page_ns: i32, set: &LinkSet, now: &str) -> Result<LinkChanges> {
+    fn replace_links(
+        &mut self,
+        page: i64,
+        page_ns: i32,
+        set: &LinkSet,
+        now: &str,
+    ) -> Result<LinkChanges> {
         let c = &*self.conn;
         for sql in [
             "DELETE FROM pagelinks WHERE pl_from = ?1",
@@ -698,7 +812,9 @@ impl LinksWrite for SqliteWrite<'_> {
             for (ns, t) in &set.templates {
                 st.execute(params![page, page_ns, ns, t])?;
             }
-            let mut st = c.prepare_cached("INSERT INTO externallinks (el_from, el_to, el_index) VALUES (?1, ?2, ?3)")?;
+            let mut st = c.prepare_cached(
+                "INSERT INTO externallinks (el_from, el_to, el_index) VALUES (?1, ?2, ?3)",
+            )?;
             for (url, idx) in &set.external {
                 st.execute(params![page, url, idx])?;
             }
@@ -708,7 +824,9 @@ impl LinksWrite for SqliteWrite<'_> {
             for t in &set.images {
                 st.execute(params![page, page_ns, t])?;
             }
-            let mut st = c.prepare_cached("INSERT OR IGNORE INTO langlinks (ll_from, ll_lang, ll_title) VALUES (?1, ?2, ?3)")?;
+            let mut st = c.prepare_cached(
+                "INSERT OR IGNORE INTO langlinks (ll_from, ll_lang, ll_title) VALUES (?1, ?2, ?3)",
+            )?;
             for (l, t) in &set.langlinks {
                 st.execute(params![page, l, t])?;
             }
@@ -736,7 +854,9 @@ impl LinksWrite for SqliteWrite<'_> {
             match set.categories.iter().find(|c| &c.to == to) {
                 None => {
                     self.conn
-                        .prepare_cached("DELETE FROM categorylinks WHERE cl_from = ?1 AND cl_to = ?2")?
+                        .prepare_cached(
+                            "DELETE FROM categorylinks WHERE cl_from = ?1 AND cl_to = ?2",
+                        )?
                         .execute(params![page, to])?;
                     self.bump_category(to, kind, -1)?;
                     changes.categories_removed.push(to.clone());
@@ -833,7 +953,9 @@ impl JobsWrite for SqliteWrite<'_> {
     fn push_job(&mut self, job: &NewJob, now: &str) -> Result<bool> {
         let c = &*self.conn;
         let dup: Option<i64> = c
-            .prepare_cached("SELECT job_id FROM job WHERE job_sha1 = ?1 AND job_token = '' LIMIT 1")?
+            .prepare_cached(
+                "SELECT job_id FROM job WHERE job_sha1 = ?1 AND job_token = '' LIMIT 1",
+            )?
             .query_row([&job.sha1], |r| r.get(0))
             .optional()?;
         if dup.is_some() {
@@ -847,7 +969,13 @@ impl JobsWrite for SqliteWrite<'_> {
         Ok(true)
     }
 
-    fn claim_job(&mut self, token: &str, now: &str, stale_before: &str, max_attempts: i64) -> Result<Option<JobRow>> {
+    fn claim_job(
+        &mut self,
+        token: &str,
+        now: &str,
+        stale_before: &str,
+        max_attempts: i64,
+    ) -> Result<Option<JobRow>> {
         let c = &*self.conn;
         let id: Option<i64> = c
             .prepare_cached(
@@ -863,23 +991,26 @@ impl JobsWrite for SqliteWrite<'_> {
              WHERE job_id = ?1",
         )?
         .execute(params![id, token, now])?;
-        Ok(c
-            .prepare_cached(
-                "SELECT job_id, job_cmd, job_namespace, job_title, job_params, job_attempts, job_token
+        Ok(c.prepare_cached(
+            "SELECT job_id, job_cmd, job_namespace, job_title, job_params, job_attempts, job_token
                  FROM job WHERE job_id = ?1",
-            )?
-            .query_row([id], job_row)
-            .optional()?)
+        )?
+        .query_row([id], job_row)
+        .optional()?)
     }
 
     fn ack_job(&mut self, id: i64) -> Result<()> {
-        self.conn.prepare_cached("DELETE FROM job WHERE job_id = ?1")?.execute([id])?;
+        self.conn
+            .prepare_cached("DELETE FROM job WHERE job_id = ?1")?
+            .execute([id])?;
         Ok(())
     }
 
     fn release_job(&mut self, id: i64) -> Result<()> {
         self.conn
-            .prepare_cached("UPDATE job SET job_token = '', job_token_timestamp = NULL WHERE job_id = ?1")?
+            .prepare_cached(
+                "UPDATE job SET job_token = '', job_token_timestamp = NULL WHERE job_id = ?1",
+            )?
             .execute([id])?;
         Ok(())
     }
@@ -895,7 +1026,8 @@ impl JobsWrite for SqliteWrite<'_> {
             r.collect::<Result<_, _>>()?
         };
         for r in &rows {
-            c.prepare_cached("DELETE FROM job WHERE job_id = ?1")?.execute([r.id])?;
+            c.prepare_cached("DELETE FROM job WHERE job_id = ?1")?
+                .execute([r.id])?;
         }
         Ok(rows)
     }

@@ -95,7 +95,9 @@ pub fn nowiki_escape(s: &str) -> String {
 }
 
 fn trim_ws(s: &str) -> &str {
-    s.trim_matches(|c: char| c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\x0b')
+    s.trim_matches(|c: char| {
+        c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\0' || c == '\x0b'
+    })
 }
 
 impl Renderer<'_> {
@@ -178,10 +180,7 @@ impl Renderer<'_> {
                     let serial = self.headings.len();
                     let (fromtitle, idx, byteoffset) = match &frame.title {
                         None => {
-                            let chars = self
-                                .page_text
-                                .get(..*offset)
-                                .map(|p| p.chars().count());
+                            let chars = self.page_text.get(..*offset).map(|p| p.chars().count());
                             (
                                 self.title.prefixed_dbkey(self.codec),
                                 index.to_string(),
@@ -259,7 +258,10 @@ impl Renderer<'_> {
         // subst: stays literal on a normal parse; safesubst: is dropped.
         if name.len() >= 10 && name[..10].eq_ignore_ascii_case("safesubst:") {
             name = trim_ws(&name[10..]).to_string();
-        } else if name.len() >= 6 && name.is_char_boundary(6) && name[..6].eq_ignore_ascii_case("subst:") {
+        } else if name.len() >= 6
+            && name.is_char_boundary(6)
+            && name[..6].eq_ignore_ascii_case("subst:")
+        {
             let s = self.literal_braces(b, frame, "{{", "}}");
             out.push_str(&s);
             return;
@@ -722,11 +724,37 @@ impl Renderer<'_> {
     fn displaytitle(&mut self, text: &str, flag: &str) -> String {
         let text = super::render::do_quotes(text);
         let text = self.kill_markers(&text);
-        let text = super::render::sanitize_html(&text, &[
-            "h1", "h2", "h3", "h4", "h5", "h6", "div", "blockquote", "ol", "ul", "li", "hr",
-            "table", "tr", "th", "td", "dl", "dd", "caption", "p", "ruby", "rb", "rt", "rtc",
-            "rp", "br",
-        ]);
+        let text = super::render::sanitize_html(
+            &text,
+            &[
+                "h1",
+                "h2",
+                "h3",
+                "h4",
+                "h5",
+                "h6",
+                "div",
+                "blockquote",
+                "ol",
+                "ul",
+                "li",
+                "hr",
+                "table",
+                "tr",
+                "th",
+                "td",
+                "dl",
+                "dd",
+                "caption",
+                "p",
+                "ruby",
+                "rb",
+                "rt",
+                "rtc",
+                "rp",
+                "br",
+            ],
+        );
         let plain = decode_char_references(&sanitize::strip_tags(&text));
         let ok = match self.codec.parse(&plain, 0) {
             Ok(t) => {
@@ -886,4 +914,3 @@ fn format_num(s: &str, arg: Option<&str>) -> String {
         None => format!("{sign}{grouped}"),
     }
 }
-

@@ -167,10 +167,7 @@ pub fn display_title_default(codec: &TitleCodec, title: &Title) -> String {
     let ns_text = if title.ns == 0 {
         String::new()
     } else {
-        codec
-            .namespaces
-            .display_name(title.ns)
-            .unwrap_or_default()
+        codec.namespaces.display_name(title.ns).unwrap_or_default()
     };
     if ns_text.is_empty() {
         format!(
@@ -286,7 +283,10 @@ impl WikiSource for MapSource {
         let mut out = HashMap::new();
         for t in titles {
             if let Some((id, text)) = self.pages.get(t) {
-                let redirect = text.trim_start().to_ascii_lowercase().starts_with("#redirect");
+                let redirect = text
+                    .trim_start()
+                    .to_ascii_lowercase()
+                    .starts_with("#redirect");
                 out.insert(t.clone(), PageFacts { id: *id, redirect });
             }
         }

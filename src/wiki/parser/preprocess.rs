@@ -76,7 +76,9 @@ impl Piece {
         self.open != b'\n' && self.open != b'['
     }
     fn find_equals(&self) -> bool {
-        self.find_pipe() && self.parts.len() > 1 && self.parts.last().is_some_and(|p| p.name.is_none())
+        self.find_pipe()
+            && self.parts.len() > 1
+            && self.parts.last().is_some_and(|p| p.name.is_none())
     }
 }
 
@@ -142,7 +144,8 @@ fn break_syntax(piece: Piece) -> Vec<Node> {
 }
 
 fn ci_starts_with(hay: &[u8], at: usize, needle: &str) -> bool {
-    hay.len() >= at + needle.len() && hay[at..at + needle.len()].eq_ignore_ascii_case(needle.as_bytes())
+    hay.len() >= at + needle.len()
+        && hay[at..at + needle.len()].eq_ignore_ascii_case(needle.as_bytes())
 }
 
 /// Position of `</name\s*>` (case-insensitive) at or after `from`: (start, end).
@@ -186,7 +189,10 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
     let (ignored_tags, ignored_elements): (&[&str], &[&str]) = if for_inclusion {
         (&["includeonly", "/includeonly"], &["noinclude"])
     } else {
-        (&["noinclude", "/noinclude", "onlyinclude", "/onlyinclude"], &["includeonly"])
+        (
+            &["noinclude", "/noinclude", "onlyinclude", "/onlyinclude"],
+            &["includeonly"],
+        )
     };
     let mut i = 0;
     let mut enable_only = false;
@@ -323,11 +329,8 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
                     .take(piece.count)
                     .take_while(|&&x| x == c)
                     .count();
-                let (max, valid): (usize, &[usize]) = if c == b'}' {
-                    (3, &[2, 3])
-                } else {
-                    (2, &[2])
-                };
+                let (max, valid): (usize, &[usize]) =
+                    if c == b'}' { (3, &[2, 3]) } else { (2, &[2]) };
                 let mut matching = count.min(max);
                 while matching > 0 && !valid.contains(&matching) {
                     matching -= 1;
@@ -419,13 +422,19 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
                         }
                         break;
                     }
-                    if ws_start > 0 && b[ws_start - 1] == b'\n' && ws_end < len && b[ws_end] == b'\n'
+                    if ws_start > 0
+                        && b[ws_start - 1] == b'\n'
+                        && ws_end < len
+                        && b[ws_end] == b'\n'
                     {
                         // The comment fills its line: eat the line.
                         let strip = i - ws_start;
                         if let Some(Node::Text(t)) = bl.acc().last_mut() {
                             let keep = t.len().saturating_sub(strip);
-                            if t.as_bytes()[keep..].iter().all(|&x| x == b' ' || x == b'\t') {
+                            if t.as_bytes()[keep..]
+                                .iter()
+                                .all(|&x| x == b' ' || x == b'\t')
+                            {
                                 t.truncate(keep);
                             }
                         }
@@ -454,7 +463,8 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
                 } else {
                     lname.clone()
                 };
-                let boundary = ne < len && matches!(b[ne], b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/');
+                let boundary =
+                    ne < len && matches!(b[ne], b' ' | b'\t' | b'\n' | b'\r' | b'>' | b'/');
                 let known = !lname.is_empty()
                     && boundary
                     && (ignored_tags.contains(&full.as_str())
@@ -572,7 +582,11 @@ fn close_heading(bl: &mut Builder, b: &[u8], i: usize, heading_index: &mut usize
     let mut count = piece.count;
     let element = if eq_len > 0 {
         if search_start - eq_len == piece.start {
-            count = if eq_len < 3 { 0 } else { ((eq_len - 1) / 2).min(6) };
+            count = if eq_len < 3 {
+                0
+            } else {
+                ((eq_len - 1) / 2).min(6)
+            };
         } else {
             count = eq_len.min(count);
         }
@@ -604,7 +618,11 @@ mod tests {
             match n {
                 Node::Text(t) => s.push_str(t),
                 Node::Template(b) | Node::Arg(b) => {
-                    s.push_str(if matches!(n, Node::Arg(_)) { "A(" } else { "T(" });
+                    s.push_str(if matches!(n, Node::Arg(_)) {
+                        "A("
+                    } else {
+                        "T("
+                    });
                     for (i, p) in b.parts.iter().enumerate() {
                         if i > 0 {
                             s.push('|');
@@ -641,7 +659,10 @@ mod tests {
         assert_eq!(shape(&preprocess("== a ==\nb", false)), "H2(== a ==)\nb");
         assert_eq!(shape(&preprocess("x\n<!-- c -->\ny", false)), "x\ny");
         assert_eq!(shape(&preprocess("x <!-- c --> y", false)), "x  y");
-        assert_eq!(shape(&preprocess("== a == <!-- c -->\n", false)), "H2(== a == )\n");
+        assert_eq!(
+            shape(&preprocess("== a == <!-- c -->\n", false)),
+            "H2(== a == )\n"
+        );
     }
 
     #[test]
@@ -651,7 +672,10 @@ mod tests {
         assert_eq!(shape(&preprocess(t, true)), "ac");
         let o = "x<onlyinclude>y</onlyinclude>z<onlyinclude>w</onlyinclude>";
         assert_eq!(shape(&preprocess(o, true)), "yw");
-        assert_eq!(shape(&preprocess("<nowiki>{{x}}</nowiki>", false)), "E(nowiki)");
+        assert_eq!(
+            shape(&preprocess("<nowiki>{{x}}</nowiki>", false)),
+            "E(nowiki)"
+        );
     }
 
     #[test]

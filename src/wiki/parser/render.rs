@@ -30,10 +30,35 @@ struct Holder {
 }
 
 const URL_PROTOCOLS: &[&str] = &[
-    "bitcoin:", "ftp://", "ftps://", "geo:", "git://", "gopher://", "http://", "https://",
-    "irc://", "ircs://", "magnet:", "mailto:", "matrix:", "mms://", "news:", "nntp://",
-    "redis://", "sftp://", "sip:", "sips:", "sms:", "ssh://", "svn://", "tel:", "telnet://",
-    "urn:", "worldwind://", "xmpp:", "//",
+    "bitcoin:",
+    "ftp://",
+    "ftps://",
+    "geo:",
+    "git://",
+    "gopher://",
+    "http://",
+    "https://",
+    "irc://",
+    "ircs://",
+    "magnet:",
+    "mailto:",
+    "matrix:",
+    "mms://",
+    "news:",
+    "nntp://",
+    "redis://",
+    "sftp://",
+    "sip:",
+    "sips:",
+    "sms:",
+    "ssh://",
+    "svn://",
+    "tel:",
+    "telnet://",
+    "urn:",
+    "worldwind://",
+    "xmpp:",
+    "//",
 ];
 
 const TOC_MARK: &str = "<mw:toc></mw:toc>";
@@ -50,12 +75,18 @@ fn protocol_len(s: &str, absolute_only: bool) -> Option<usize> {
 
 /// Unicode space separators (`\p{Zs}`).
 fn is_zs(c: char) -> bool {
-    matches!(c, ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}')
+    matches!(
+        c,
+        ' ' | '\u{a0}' | '\u{1680}' | '\u{2000}'
+            ..='\u{200a}' | '\u{202f}' | '\u{205f}' | '\u{3000}'
+    )
 }
 
 /// `EXT_LINK_URL_CLASS`.
 fn is_url_char(c: char) -> bool {
-    !(matches!(c, '[' | ']' | '<' | '>' | '"' | '\u{7f}' | '\u{fffd}') || (c as u32) <= 0x20 || is_zs(c))
+    !(matches!(c, '[' | ']' | '<' | '>' | '"' | '\u{7f}' | '\u{fffd}')
+        || (c as u32) <= 0x20
+        || is_zs(c))
 }
 
 pub struct Renderer<'a> {
@@ -164,7 +195,10 @@ impl<'a> Renderer<'a> {
     fn add_category(&mut self, dbkey: &str, sort: &str) {
         match self.out.categories.iter_mut().find(|(c, _)| c == dbkey) {
             Some(e) => e.1 = sort.to_string(),
-            None => self.out.categories.push((dbkey.to_string(), sort.to_string())),
+            None => self
+                .out
+                .categories
+                .push((dbkey.to_string(), sort.to_string())),
         }
     }
 
@@ -245,7 +279,12 @@ impl<'a> Renderer<'a> {
         if let Some(t) = self.out.redirect.clone() {
             if t.interwiki.is_empty() && t.ns >= 0 {
                 let id = self.facts(t.ns, &t.dbkey).map(|f| f.id).unwrap_or(0);
-                if !self.out.links.iter().any(|(n, k, _)| *n == t.ns && *k == t.dbkey) {
+                if !self
+                    .out
+                    .links
+                    .iter()
+                    .any(|(n, k, _)| *n == t.ns && *k == t.dbkey)
+                {
                     self.out.links.push((t.ns, t.dbkey.clone(), id));
                 }
             }
@@ -430,7 +469,9 @@ impl<'a> Renderer<'a> {
                 let (inside, rest) = split_trail(&trail);
                 s.push_str(&format!(
                     "<a href=\"#{}\">{}{}</a>{}",
-                    escape_html(&sanitize::escape_id_link(&decode_char_references(frag).trim().replace(' ', "_"))),
+                    escape_html(&sanitize::escape_id_link(
+                        &decode_char_references(frag).trim().replace(' ', "_")
+                    )),
                     label,
                     inside,
                     rest
@@ -529,7 +570,11 @@ impl<'a> Renderer<'a> {
                 continue;
             }
             if noforce && title.ns == NS_FILE {
-                let caption_src = if was_blank { String::new() } else { text_part.clone() };
+                let caption_src = if was_blank {
+                    String::new()
+                } else {
+                    text_part.clone()
+                };
                 let caption = if caption_src.is_empty() {
                     String::new()
                 } else {
@@ -620,7 +665,10 @@ impl<'a> Renderer<'a> {
             let parts: Vec<&str> = caption_html.split('|').collect();
             for p in &parts {
                 let lp = p.trim().to_ascii_lowercase();
-                if matches!(lp.as_str(), "thumb" | "thumbnail" | "frame" | "framed" | "frameless") {
+                if matches!(
+                    lp.as_str(),
+                    "thumb" | "thumbnail" | "frame" | "framed" | "frameless"
+                ) {
                     if lp != "frameless" {
                         thumb = true;
                     }
@@ -717,7 +765,12 @@ impl<'a> Renderer<'a> {
         }
         for ns in ns_order {
             for l in ordered.iter().filter(|l| l.0 == ns) {
-                if !self.out.links.iter().any(|(n, k, _)| *n == l.0 && *k == l.1) {
+                if !self
+                    .out
+                    .links
+                    .iter()
+                    .any(|(n, k, _)| *n == l.0 && *k == l.1)
+                {
                     self.out.links.push(l.clone());
                 }
             }
@@ -757,7 +810,11 @@ impl<'a> Renderer<'a> {
                     href.push('#');
                     href.push_str(&sanitize::escape_id_link(&t.fragment));
                 }
-                let class = if f.redirect { " class=\"mw-redirect\"" } else { "" };
+                let class = if f.redirect {
+                    " class=\"mw-redirect\""
+                } else {
+                    ""
+                };
                 format!(
                     "<a href=\"{}\"{class} title=\"{}\">{label}</a>",
                     escape_html(&href),
@@ -856,7 +913,10 @@ impl<'a> Renderer<'a> {
                     ok = true;
                     break;
                 }
-                if (c as u32) <= 0x08 || ((c as u32) >= 0x0a && (c as u32) <= 0x1f) || c == '\u{fffd}' {
+                if (c as u32) <= 0x08
+                    || ((c as u32) >= 0x0a && (c as u32) <= 0x1f)
+                    || c == '\u{fffd}'
+                {
                     break;
                 }
                 j += c.len_utf8();
@@ -925,7 +985,8 @@ impl<'a> Renderer<'a> {
             if c == b'<' {
                 // Skip <a …>…</a> and any other tag.
                 if (b.get(i + 1) == Some(&b'a') || b.get(i + 1) == Some(&b'A'))
-                    && b.get(i + 2).is_some_and(|x| matches!(x, b' ' | b'\t' | b'\r' | b'\n' | b'>'))
+                    && b.get(i + 2)
+                        .is_some_and(|x| matches!(x, b' ' | b'\t' | b'\r' | b'\n' | b'>'))
                 {
                     match find_ci(&text[i..], "</a>") {
                         Some(e) => {
@@ -1000,7 +1061,8 @@ impl<'a> Renderer<'a> {
                     && (ent.chars().all(|c| c.is_ascii_alphabetic())
                         || ent.strip_prefix('#').is_some_and(|d| {
                             d.chars().all(|c| c.is_ascii_digit())
-                                || d.strip_prefix(['x', 'X']).is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
+                                || d.strip_prefix(['x', 'X'])
+                                    .is_some_and(|h| h.chars().all(|c| c.is_ascii_hexdigit()))
                         }));
                 if is_ent {
                     num -= 1;
@@ -1033,7 +1095,8 @@ impl<'a> Renderer<'a> {
     fn format_headings(&mut self, text: &str) -> String {
         let matches = find_headings(text);
         let num = matches.len();
-        let show_edit = self.opts.edit_sections && !self.double_underscores.contains(&"noeditsection");
+        let show_edit =
+            self.opts.edit_sections && !self.double_underscores.contains(&"noeditsection");
         let mut show_toc = !self.double_underscores.contains(&"notoc") || self.force_toc_position;
         let mut enough_toc = show_toc && (num >= 4 || self.force_toc_position);
         if self.double_underscores.contains(&"forcetoc") {
@@ -1049,7 +1112,8 @@ impl<'a> Renderer<'a> {
         let mut heads: Vec<String> = Vec::new();
         let mut sublevel: HashMap<usize, usize> = HashMap::new();
         let mut levelcount: HashMap<usize, usize> = HashMap::new();
-        let (mut level, mut prevlevel, mut toclevel, mut prevtoclevel) = (0usize, 0usize, 0usize, 0usize);
+        let (mut level, mut prevlevel, mut toclevel, mut prevtoclevel) =
+            (0usize, 0usize, 0usize, 0usize);
         let mut num_visible = 0;
         let mut refers: HashSet<String> = HashSet::new();
         let base_title = self.title.prefixed_dbkey(self.codec);
@@ -1138,7 +1202,11 @@ impl<'a> Renderer<'a> {
             let anchor_base = sanitize::escape_id_attr(&decoded);
             let mut link_anchor = sanitize::escape_id_link(&decoded);
             let fallback = sanitize::escape_id_legacy(&decoded);
-            let fallback = if fallback == anchor_base { None } else { Some(fallback) };
+            let fallback = if fallback == anchor_base {
+                None
+            } else {
+                Some(fallback)
+            };
             let key = anchor_base.to_lowercase();
             let mut anchor = anchor_base.clone();
             if refers.contains(&key) {
@@ -1286,15 +1354,22 @@ fn find_headings(text: &str) -> Vec<HeadingMatch> {
     let mut out = Vec::new();
     let mut i = 0;
     while i + 3 < b.len() {
-        let Some(rel) = text[i..].find('<') else { break };
+        let Some(rel) = text[i..].find('<') else {
+            break;
+        };
         let p = i + rel;
         i = p + 1;
-        if p + 2 >= b.len() || !(b[p + 1] == b'h' || b[p + 1] == b'H') || !(b'1'..=b'6').contains(&b[p + 2]) {
+        if p + 2 >= b.len()
+            || !(b[p + 1] == b'h' || b[p + 1] == b'H')
+            || !(b'1'..=b'6').contains(&b[p + 2])
+        {
             continue;
         }
         let level = (b[p + 2] - b'0') as usize;
         // attrib: .*?> on the same line
-        let Some(gt) = text[p + 3..].find(|c| c == '>' || c == '\n') else { continue };
+        let Some(gt) = text[p + 3..].find(['>', '\n']) else {
+            continue;
+        };
         if b[p + 3 + gt] != b'>' {
             continue;
         }
@@ -1305,7 +1380,10 @@ fn find_headings(text: &str) -> Vec<HeadingMatch> {
         let mut found = None;
         while let Some(r) = text[k..].find("</") {
             let q = k + r;
-            if q + 3 < b.len() && (b[q + 2] == b'h' || b[q + 2] == b'H') && (b'1'..=b'6').contains(&b[q + 3]) {
+            if q + 3 < b.len()
+                && (b[q + 2] == b'h' || b[q + 2] == b'H')
+                && (b'1'..=b'6').contains(&b[q + 3])
+            {
                 let mut e = q + 4;
                 while e < b.len() && b[e] == b' ' {
                     e += 1;
@@ -1365,9 +1443,18 @@ fn toc_line_tags(s: &str) -> String {
             .take_while(|c| c.is_ascii_alphanumeric())
             .collect();
         let lname = name.to_ascii_lowercase();
-        if KEEP.contains(&lname.as_str()) && (body.len() == name.len() || body[name.len()..].starts_with(' ')) {
-            if lname == "span" && slash.is_empty() && (body.contains("dir=\"rtl\"") || body.contains("dir=\"ltr\"")) {
-                let dir = if body.contains("dir=\"rtl\"") { "rtl" } else { "ltr" };
+        if KEEP.contains(&lname.as_str())
+            && (body.len() == name.len() || body[name.len()..].starts_with(' '))
+        {
+            if lname == "span"
+                && slash.is_empty()
+                && (body.contains("dir=\"rtl\"") || body.contains("dir=\"ltr\""))
+            {
+                let dir = if body.contains("dir=\"rtl\"") {
+                    "rtl"
+                } else {
+                    "ltr"
+                };
                 out.push_str(&format!("<span dir=\"{dir}\">"));
             } else if lname == "q" {
                 // q is kept with its attributes stripped only by the first rule.
@@ -1438,8 +1525,20 @@ fn clean_url(url: &str) -> String {
 fn is_image_option(o: &str) -> bool {
     matches!(
         o,
-        "left" | "right" | "center" | "none" | "border" | "upright" | "baseline" | "sub"
-            | "super" | "top" | "text-top" | "middle" | "bottom" | "text-bottom"
+        "left"
+            | "right"
+            | "center"
+            | "none"
+            | "border"
+            | "upright"
+            | "baseline"
+            | "sub"
+            | "super"
+            | "top"
+            | "text-top"
+            | "middle"
+            | "bottom"
+            | "text-bottom"
     ) || o.ends_with("px")
         || o.starts_with("link=")
         || o.starts_with("alt=")
@@ -1451,7 +1550,9 @@ fn is_image_option(o: &str) -> bool {
 
 /// Legal title characters plus `#` and `%` (the link target part of `[[…]]`).
 fn is_title_char(c: char) -> bool {
-    !(matches!(c, '[' | ']' | '{' | '}' | '|' | '<' | '>' | '\n') || (c as u32) < 0x20 || c == '\u{7f}')
+    !(matches!(c, '[' | ']' | '{' | '}' | '|' | '<' | '>' | '\n')
+        || (c as u32) < 0x20
+        || c == '\u{7f}')
 }
 
 /// The link trail (`[[a]]bc` → label `abc`): `/^([a-z]+)(.*)$/`.
@@ -1479,19 +1580,23 @@ pub fn sanitize_html(text: &str, remove: &[&str]) -> String {
     }
     for x in bits {
         let b = x.as_bytes();
-        let (slash, name_start) = if b.first() == Some(&b'/') { ("/", 1) } else { ("", 0) };
+        let (slash, name_start) = if b.first() == Some(&b'/') {
+            ("/", 1)
+        } else {
+            ("", 0)
+        };
         let name_len = x[name_start..]
-            .find(|c: char| matches!(c, '\t' | '\n' | '\u{b}' | ' ' | '/' | '>' | '\0'))
+            .find(['\t', '\n', '\u{b}', ' ', '/', '>', '\0'])
             .unwrap_or(x.len() - name_start);
         let name = &x[name_start..name_start + name_len];
         let gt = x.find('>');
-        let ok_name = name
-            .chars()
-            .next()
-            .is_some_and(|c| c.is_ascii_alphabetic());
+        let ok_name = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic());
         if let (true, Some(gt)) = (ok_name, gt) {
             let t = name.to_ascii_lowercase();
-            if gt >= name_start + name_len && sanitize::is_allowed_tag(&t) && !remove.contains(&t.as_str()) {
+            if gt >= name_start + name_len
+                && sanitize::is_allowed_tag(&t)
+                && !remove.contains(&t.as_str())
+            {
                 let mut params = &x[name_start + name_len..gt];
                 let mut brace = ">";
                 if params.ends_with('/') {
@@ -1573,10 +1678,15 @@ fn do_headings(text: &str) -> String {
             let trimmed = line.trim_end_matches(|c: char| c.is_ascii_whitespace());
             for n in (1..=6).rev() {
                 let eq = "=".repeat(n);
-                if trimmed.len() >= 2 * n + 1 && trimmed.starts_with(&eq) && trimmed.ends_with(&eq) {
+                if trimmed.len() > 2 * n && trimmed.starts_with(&eq) && trimmed.ends_with(&eq)
+                {
                     let inner = &trimmed[n..trimmed.len() - n];
                     let content = inner.trim_matches(|c| c == ' ' || c == '\t');
-                    let content = if content.is_empty() { &inner[..1] } else { content };
+                    let content = if content.is_empty() {
+                        &inner[..1]
+                    } else {
+                        content
+                    };
                     converted = Some(format!("<h{n}>{content}</h{n}>"));
                     break;
                 }
@@ -1603,7 +1713,10 @@ fn handle_all_quotes(text: &str) -> String {
     if !text.contains("''") {
         return text.to_string();
     }
-    text.split('\n').map(do_quotes).collect::<Vec<_>>().join("\n")
+    text.split('\n')
+        .map(do_quotes)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// `''italic''`, `'''bold'''` on one line (`Parser::doQuotes`).
@@ -1660,7 +1773,11 @@ pub fn do_quotes(text: &str) -> String {
             if arr[i].len() == 3 {
                 let prev = arr[i - 1].as_bytes();
                 let x1 = prev.last().copied();
-                let x2 = if prev.len() >= 2 { Some(prev[prev.len() - 2]) } else { None };
+                let x2 = if prev.len() >= 2 {
+                    Some(prev[prev.len() - 2])
+                } else {
+                    None
+                };
                 if x1 == Some(b' ') {
                     if space.is_none() {
                         space = Some(i);
@@ -1910,7 +2027,10 @@ fn do_tables(text: &str) -> String {
                 };
                 last_tag_history.push(tag.to_string());
                 let cell_data: Vec<&str> = cell.splitn(2, '|').collect();
-                let c = if cell_data[0].contains("[[") || cell_data[0].contains("-{") || cell_data.len() == 1 {
+                let c = if cell_data[0].contains("[[")
+                    || cell_data[0].contains("-{")
+                    || cell_data.len() == 1
+                {
                     format!("{previous}<{tag}>{}", cell.trim())
                 } else {
                     let a = sanitize::fix_tag_attributes(cell_data[0], tag);
@@ -1926,7 +2046,13 @@ fn do_tables(text: &str) -> String {
     }
     while let Some(td) = td_history.pop() {
         if td {
-            out.push_str(&format!("</{}>\n", last_tag_history.last().cloned().unwrap_or_else(|| "td".into())));
+            out.push_str(&format!(
+                "</{}>\n",
+                last_tag_history
+                    .last()
+                    .cloned()
+                    .unwrap_or_else(|| "td".into())
+            ));
         }
         last_tag_history.pop();
         if tr_history.pop().unwrap_or(false) {
@@ -1934,7 +2060,11 @@ fn do_tables(text: &str) -> String {
         }
         let had_tbody = tbody.pop().unwrap_or(false);
         if !has_opened_tr.pop().unwrap_or(false) {
-            out.push_str(if had_tbody { "<tr><td></td></tr>\n" } else { "<tbody><tr><td></td></tr>\n" });
+            out.push_str(if had_tbody {
+                "<tr><td></td></tr>\n"
+            } else {
+                "<tbody><tr><td></td></tr>\n"
+            });
         }
         out.push_str("</tbody></table>\n");
     }
@@ -2011,7 +2141,7 @@ fn find_colon_no_links(s: &str) -> Option<usize> {
                     }
                 }
                 let close = b.get(i + 1) == Some(&b'/');
-                let Some(e) = s[i..].find('>') else { return None };
+                let e = s[i..].find('>')?;
                 let selfclose = e > 0 && b[i + e - 1] == b'/';
                 if close {
                     if depth > 0 {
@@ -2037,7 +2167,11 @@ fn has_tag(t: &str, names: &[&str], closing: Option<bool>) -> bool {
     while let Some(rel) = lower[i..].find('<') {
         let p = i + rel;
         i = p + 1;
-        let (is_close, start) = if b.get(p + 1) == Some(&b'/') { (true, p + 2) } else { (false, p + 1) };
+        let (is_close, start) = if b.get(p + 1) == Some(&b'/') {
+            (true, p + 2)
+        } else {
+            (false, p + 1)
+        };
         for n in names {
             let (want_close, name) = match n.strip_prefix('/') {
                 Some(x) => (Some(true), x),
@@ -2050,7 +2184,8 @@ fn has_tag(t: &str, names: &[&str], closing: Option<bool>) -> bool {
             }
             if lower[start..].starts_with(name) {
                 let after = b.get(start + name.len()).copied();
-                let boundary = name.ends_with(':') || after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == b'_'));
+                let boundary = name.ends_with(':')
+                    || after.is_none_or(|c| !(c.is_ascii_alphanumeric() || c == b'_'));
                 if boundary {
                     return true;
                 }
@@ -2095,7 +2230,10 @@ fn block_levels(text: &str) -> String {
         let pre_open = lower.contains("<pre");
         let mut t: String;
         if !in_pre {
-            prefix_length = input_line.bytes().take_while(|c| matches!(c, b'*' | b'#' | b':' | b';')).count();
+            prefix_length = input_line
+                .bytes()
+                .take_while(|c| matches!(c, b'*' | b'#' | b':' | b';'))
+                .count();
             prefix = input_line[..prefix_length].to_string();
             prefix2 = prefix.replace(';', ":");
             t = input_line[prefix_length..].to_string();
@@ -2160,8 +2298,49 @@ fn block_levels(text: &str) -> String {
             last_prefix = prefix2.clone();
         }
         if prefix_length == 0 {
-            let open_match = has_tag(&t, &["table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "p", "ul", "ol", "dl", "/td", "/th", "tr", "caption", "dt", "dd", "li", "/tr", "/caption", "/dt", "/dd", "/li"], Some(false));
-            let close_match = has_tag(&t, &["/table", "/h1", "/h2", "/h3", "/h4", "/h5", "/h6", "/pre", "/p", "/ul", "/ol", "/dl", "td", "th", "center", "blockquote", "div", "hr", "mw:", "aside", "figure", "/center", "/blockquote", "/div", "/hr", "/mw:", "/aside", "/figure"], Some(false));
+            let open_match = has_tag(
+                &t,
+                &[
+                    "table", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "p", "ul", "ol", "dl",
+                    "/td", "/th", "tr", "caption", "dt", "dd", "li", "/tr", "/caption", "/dt",
+                    "/dd", "/li",
+                ],
+                Some(false),
+            );
+            let close_match = has_tag(
+                &t,
+                &[
+                    "/table",
+                    "/h1",
+                    "/h2",
+                    "/h3",
+                    "/h4",
+                    "/h5",
+                    "/h6",
+                    "/pre",
+                    "/p",
+                    "/ul",
+                    "/ol",
+                    "/dl",
+                    "td",
+                    "th",
+                    "center",
+                    "blockquote",
+                    "div",
+                    "hr",
+                    "mw:",
+                    "aside",
+                    "figure",
+                    "/center",
+                    "/blockquote",
+                    "/div",
+                    "/hr",
+                    "/mw:",
+                    "/aside",
+                    "/figure",
+                ],
+                Some(false),
+            );
             if open_match || close_match {
                 pending_p = None;
                 if !in_pre || pre_open {
@@ -2184,7 +2363,10 @@ fn block_levels(text: &str) -> String {
                 }
                 in_block_elem = !close_match;
             } else if !in_block_elem && !in_pre {
-                if t.starts_with(' ') && (last_paragraph == "pre" || !t.trim().is_empty()) && !in_blockquote {
+                if t.starts_with(' ')
+                    && (last_paragraph == "pre" || !t.trim().is_empty())
+                    && !in_blockquote
+                {
                     if last_paragraph != "pre" {
                         pending_p = None;
                         let cp = close_paragraph(&mut last_paragraph, &mut in_pre, false);

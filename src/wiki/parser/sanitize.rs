@@ -5,16 +5,83 @@ use crate::wiki::title::decode_char_references;
 
 /// Tags that must be closed.
 const PAIRS: &[&str] = &[
-    "b", "bdi", "del", "i", "ins", "u", "font", "big", "small", "sub", "sup", "h1", "h2", "h3",
-    "h4", "h5", "h6", "cite", "code", "em", "s", "strike", "strong", "tt", "var", "div",
-    "center", "blockquote", "ol", "ul", "dl", "table", "caption", "pre", "ruby", "rb", "rp",
-    "rt", "rtc", "p", "span", "abbr", "dfn", "kbd", "samp", "data", "time", "mark",
+    "b",
+    "bdi",
+    "del",
+    "i",
+    "ins",
+    "u",
+    "font",
+    "big",
+    "small",
+    "sub",
+    "sup",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "cite",
+    "code",
+    "em",
+    "s",
+    "strike",
+    "strong",
+    "tt",
+    "var",
+    "div",
+    "center",
+    "blockquote",
+    "ol",
+    "ul",
+    "dl",
+    "table",
+    "caption",
+    "pre",
+    "ruby",
+    "rb",
+    "rp",
+    "rt",
+    "rtc",
+    "p",
+    "span",
+    "abbr",
+    "dfn",
+    "kbd",
+    "samp",
+    "data",
+    "time",
+    "mark",
 ];
 /// Tags that may be self-closed.
 const SINGLE: &[&str] = &["br", "wbr", "hr", "li", "dt", "dd", "meta", "link"];
 const NEST: &[&str] = &[
-    "table", "tr", "td", "th", "div", "blockquote", "ol", "ul", "li", "dl", "dt", "dd", "font",
-    "big", "small", "sub", "sup", "span", "var", "kbd", "samp", "em", "strong", "q", "ruby",
+    "table",
+    "tr",
+    "td",
+    "th",
+    "div",
+    "blockquote",
+    "ol",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "font",
+    "big",
+    "small",
+    "sub",
+    "sup",
+    "span",
+    "var",
+    "kbd",
+    "samp",
+    "em",
+    "strong",
+    "q",
+    "ruby",
     "bdo",
 ];
 
@@ -23,10 +90,30 @@ pub fn is_allowed_tag(t: &str) -> bool {
 }
 
 const COMMON_ATTRS: &[&str] = &[
-    "id", "class", "style", "lang", "dir", "title", "tabindex", "aria-describedby",
-    "aria-flowto", "aria-hidden", "aria-label", "aria-labelledby", "aria-owns", "role",
-    "about", "property", "resource", "datatype", "typeof", "itemid", "itemprop", "itemref",
-    "itemscope", "itemtype",
+    "id",
+    "class",
+    "style",
+    "lang",
+    "dir",
+    "title",
+    "tabindex",
+    "aria-describedby",
+    "aria-flowto",
+    "aria-hidden",
+    "aria-label",
+    "aria-labelledby",
+    "aria-owns",
+    "role",
+    "about",
+    "property",
+    "resource",
+    "datatype",
+    "typeof",
+    "itemid",
+    "itemprop",
+    "itemref",
+    "itemscope",
+    "itemtype",
 ];
 
 fn tag_attrs(tag: &str) -> &'static [&'static str] {
@@ -36,13 +123,20 @@ fn tag_attrs(tag: &str) -> &'static [&'static str] {
         "br" => &["clear"],
         "pre" => &["width"],
         "table" => &[
-            "summary", "width", "border", "frame", "rules", "cellspacing", "cellpadding",
-            "align", "bgcolor",
+            "summary",
+            "width",
+            "border",
+            "frame",
+            "rules",
+            "cellspacing",
+            "cellpadding",
+            "align",
+            "bgcolor",
         ],
         "tr" => &["bgcolor", "align", "valign"],
         "td" | "th" => &[
-            "abbr", "axis", "headers", "scope", "rowspan", "colspan", "nowrap", "width",
-            "height", "bgcolor", "align", "valign",
+            "abbr", "axis", "headers", "scope", "rowspan", "colspan", "nowrap", "width", "height",
+            "bgcolor", "align", "valign",
         ],
         "font" => &["size", "color", "face"],
         "hr" => &["width"],
@@ -57,7 +151,11 @@ fn tag_attrs(tag: &str) -> &'static [&'static str] {
 }
 
 fn attr_allowed(tag: &str, name: &str) -> bool {
-    if name.starts_with("data-") && name.len() > 5 && !name.starts_with("data-ooui") && !name.starts_with("data-mw") {
+    if name.starts_with("data-")
+        && name.len() > 5
+        && !name.starts_with("data-ooui")
+        && !name.starts_with("data-mw")
+    {
         return name[5..]
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.');

@@ -7,7 +7,9 @@ use super::*;
 use crate::wiki::namespace::Namespaces;
 
 fn codec() -> TitleCodec {
-    let iw: HashSet<String> = ["wikipedia".to_string(), "mw".to_string()].into_iter().collect();
+    let iw: HashSet<String> = ["wikipedia".to_string(), "mw".to_string()]
+        .into_iter()
+        .collect();
     TitleCodec::new(Namespaces::english("Refwiki"), iw)
 }
 
@@ -37,8 +39,10 @@ fn source() -> MapSource {
         "Box",
         "<div class=\"refwiki-box\" style=\"border:1px solid #888;padding:4px\">{{{1|Empty box}}}</div><noinclude>\nA simple box. Usage: <code><nowiki>{{Box|text}}</nowiki></code>\n[[Category:Refwiki templates]]</noinclude>",
     );
-    s.interwiki
-        .insert("wikipedia".into(), "https://en.wikipedia.org/wiki/$1".into());
+    s.interwiki.insert(
+        "wikipedia".into(),
+        "https://en.wikipedia.org/wiki/$1".into(),
+    );
     s
 }
 
@@ -49,14 +53,19 @@ pub(crate) fn run(title: &str, text: &str) -> ParseOutput {
     parse(&cfg(), &codec, &t, text, &mut src, ParseOptions::default())
 }
 
-
 #[test]
 fn debug_print() {
     if let Ok(p) = std::env::var("WIKID_PARSE_FILE") {
         let text = std::fs::read_to_string(p).unwrap();
         let out = run("Test page", &text);
         println!("{}", out.html);
-        println!("{:#?}", ParseOutput { html: String::new(), ..out });
+        println!(
+            "{:#?}",
+            ParseOutput {
+                html: String::new(),
+                ..out
+            }
+        );
     }
 }
 
@@ -113,14 +122,20 @@ fn golden_cases_match_the_reference() {
             .collect();
         let mut check = |what: &str, ours: serde_json::Value, theirs: &serde_json::Value| {
             if &ours != theirs {
-                failures.push(format!("{name} {what}:\n ours:   {ours}\n theirs: {theirs}"));
+                failures.push(format!(
+                    "{name} {what}:\n ours:   {ours}\n theirs: {theirs}"
+                ));
             }
         };
         if !KNOWN_HTML_DIFFS.contains(&name) {
             check("html", serde_json::json!(html), &case["html"]);
         }
         check("links", serde_json::json!(links), &case["links"]);
-        check("templates", serde_json::json!(templates), &case["templates"]);
+        check(
+            "templates",
+            serde_json::json!(templates),
+            &case["templates"],
+        );
         check("categories", serde_json::json!(cats), &case["categories"]);
         check(
             "externallinks",
@@ -144,7 +159,14 @@ fn template_recursion_and_loops_are_bounded() {
     src.add(10, "Outer", "[{{Inner|{{{1}}}}}]");
     src.add(10, "Inner", "<{{{1}}}>");
     src.add(10, "Redir", "#REDIRECT [[Template:Box]]");
-    let out = parse(&cfg(), &codec, &t, "{{Loop}} {{Ping}} {{Outer|x}} {{Redir|r}}", &mut src, ParseOptions::default());
+    let out = parse(
+        &cfg(),
+        &codec,
+        &t,
+        "{{Loop}} {{Ping}} {{Outer|x}} {{Redir|r}}",
+        &mut src,
+        ParseOptions::default(),
+    );
     assert!(out.html.contains("Template loop detected"), "{}", out.html);
     assert!(out.html.contains("[&lt;x&gt;]"), "{}", out.html);
     assert!(out.html.contains(">r</div>"), "{}", out.html);
@@ -186,9 +208,20 @@ fn pathological_input_never_panics() {
     let mut src = source();
     src.add(10, "L0", &"xxxxxxxxxx".repeat(100));
     for i in 1..8 {
-        src.add(10, &format!("L{i}"), &format!("{{{{L{}}}}}", i - 1).repeat(10));
+        src.add(
+            10,
+            &format!("L{i}"),
+            &format!("{{{{L{}}}}}", i - 1).repeat(10),
+        );
     }
-    let out = parse(&cfg(), &codec, &t, "{{L7}}", &mut src, ParseOptions::default());
+    let out = parse(
+        &cfg(),
+        &codec,
+        &t,
+        "{{L7}}",
+        &mut src,
+        ParseOptions::default(),
+    );
     assert!(out.html.len() < 8 * 1024 * 1024);
     assert!(!out.warnings.is_empty());
 }
