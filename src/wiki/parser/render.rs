@@ -1678,8 +1678,7 @@ fn do_headings(text: &str) -> String {
             let trimmed = line.trim_end_matches(|c: char| c.is_ascii_whitespace());
             for n in (1..=6).rev() {
                 let eq = "=".repeat(n);
-                if trimmed.len() > 2 * n && trimmed.starts_with(&eq) && trimmed.ends_with(&eq)
-                {
+                if trimmed.len() > 2 * n && trimmed.starts_with(&eq) && trimmed.ends_with(&eq) {
                     let inner = &trimmed[n..trimmed.len() - n];
                     let content = inner.trim_matches(|c| c == ' ' || c == '\t');
                     let content = if content.is_empty() {
