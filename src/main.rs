@@ -59,6 +59,13 @@ enum Command {
         /// The XML file.
         file: PathBuf,
     },
+    /// Run queued jobs (link updates, cache invalidation) until the queue is
+    /// empty, on the same data as the server.
+    RunJobs {
+        /// Stop after this many jobs.
+        #[arg(long)]
+        max: Option<usize>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -189,6 +196,13 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Import { file } => import(config, &file),
+        Command::RunJobs { max } => {
+            let (app, _) = wikid::open_app(config)?;
+            let n = wikid::wiki::jobs::run_jobs(&app, max)?;
+            let left = app.store.read()?.job_count()?;
+            println!("ran {n} jobs; {left} left in the queue");
+            Ok(())
+        }
     }
 }
 

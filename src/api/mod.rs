@@ -19,6 +19,7 @@ pub mod pageset;
 pub mod paraminfo;
 pub mod params;
 pub mod purge;
+pub mod parse;
 pub mod query;
 pub mod request;
 pub mod result;
@@ -166,6 +167,7 @@ impl ModuleDef {
 pub static ACTIONS: &[&ModuleDef] = &[
     &help::HELP,
     &paraminfo::PARAMINFO,
+    &parse::PARSE,
     &query::QUERY,
     &login::LOGIN,
     &logout::LOGOUT,

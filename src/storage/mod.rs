@@ -12,6 +12,7 @@
 //! `sqlite/<area>.rs`.
 
 pub mod pages;
+pub mod links;
 pub mod sqlite;
 
 pub use pages::{PagesRead, PagesWrite};
@@ -150,7 +151,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn: PagesRead {
+pub trait ReadTxn: PagesRead + links::LinksRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -178,7 +179,7 @@ pub trait ReadTxn: PagesRead {
     fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
-pub trait WriteTxn: ReadTxn + PagesWrite {
+pub trait WriteTxn: ReadTxn + PagesWrite + links::LinksWrite + links::JobsWrite {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

@@ -262,6 +262,4 @@ pub trait PagesWrite {
     /// Watches a title (subject and talk page) for a user, with an expiry or none.
     fn watch(&mut self, user: i64, ns: i32, dbkey: &str, expiry: Option<&str>) -> Result<()>;
     fn unwatch(&mut self, user: i64, ns: i32, dbkey: &str) -> Result<()>;
-    /// Queues a job.
-    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()>;
 }

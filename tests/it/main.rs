@@ -3,6 +3,7 @@
 mod auth;
 mod envelope;
 mod pages;
+mod parsing;
 mod purge;
 mod query;
 mod siteinfo;

@@ -8,12 +8,25 @@
 //! information written, then every submodule validates its own parameters and
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
+pub mod allcategories;
+pub mod alllinks;
 pub mod allpages;
 pub mod allrevisions;
+pub mod backlinks;
+pub mod backlinksprop;
+pub mod categories;
+pub mod categorymembers;
 pub mod continuation;
+pub mod extlinks;
+pub mod exturlusage;
 pub mod info;
+pub mod iwbacklinks;
+pub mod links;
+pub mod linkutil;
 pub mod logevents;
+pub mod pageprops;
 pub mod pageset;
+pub mod pageswithprop;
 pub mod recentchanges;
 pub mod revisions;
 pub mod siteinfo;
@@ -44,6 +57,25 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &recentchanges::RECENTCHANGES,
     &logevents::LOGEVENTS,
     &allrevisions::ALLREVISIONS,
+    &links::LINKS,
+    &links::TEMPLATES,
+    &categories::CATEGORIES,
+    &backlinksprop::LINKSHERE,
+    &backlinksprop::TRANSCLUDEDIN,
+    &backlinksprop::REDIRECTS,
+    &backlinks::BACKLINKS,
+    &backlinks::EMBEDDEDIN,
+    &categorymembers::CATEGORYMEMBERS,
+    &extlinks::EXTLINKS,
+    &pageprops::PAGEPROPS,
+    &alllinks::ALLLINKS,
+    &alllinks::ALLTRANSCLUSIONS,
+    &alllinks::ALLREDIRECTS,
+    &allcategories::ALLCATEGORIES,
+    &exturlusage::EXTURLUSAGE,
+    &pageswithprop::PAGESWITHPROP,
+    &iwbacklinks::IWBACKLINKS,
+    &iwbacklinks::LANGBACKLINKS,
 ];
 
 /// A submodule by name, in any group.

@@ -2,6 +2,7 @@
 //! as SQLite requires) and a small pool of readers.
 
 mod pages;
+mod links;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -18,6 +19,7 @@ use super::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
+    include_str!("../../../migrations/sqlite/0003_links.sql"),
 ];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");

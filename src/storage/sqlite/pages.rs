@@ -768,14 +768,4 @@ impl PagesWrite for SqliteWrite<'_> {
             .execute(params![user, subject, subject + 1, dbkey])?;
         Ok(())
     }
-
-    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()> {
-        self.c()
-            .prepare_cached(
-                "INSERT INTO job (job_cmd, job_namespace, job_title, job_params, job_timestamp) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![cmd, ns, dbkey, params, now])?;
-        Ok(())
-    }
 }

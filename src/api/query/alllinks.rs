@@ -1,0 +1,242 @@
+//! `list=alllinks`, `list=alltransclusions`, `list=allredirects`: every link
+//! target of one namespace (optionally each once); usable as generators.
+//! (mirrors includes/api/ApiQueryAllLinks.php)
+
+use crate::api::error::{ApiError, ApiResult};
+use crate::api::message::Msg;
+use crate::api::params::{PType, ParamDef, Params};
+use crate::api::query::allpages::title_part_to_key;
+use crate::api::query::linkutil::*;
+use crate::api::query::pageset::Generated;
+use crate::api::result::{List, Map};
+use crate::api::{CacheMode, Cx, Group, ModuleDef};
+use crate::storage::links::{AllLinksQuery, LinkTable};
+
+macro_rules! all_params {
+    ($name:ident, $what:literal, $props:expr) => {
+        static $name: &[ParamDef] = &[
+            ParamDef::string("continue")
+                .help("When more results are available, use this to continue."),
+            ParamDef::string("from").help(concat!(
+                "The title of the ",
+                $what,
+                " to start enumerating from."
+            )),
+            ParamDef::string("to").help(concat!(
+                "The title of the ",
+                $what,
+                " to stop enumerating at."
+            )),
+            ParamDef::string("prefix").help(concat!(
+                "Search for all ",
+                $what,
+                " titles that begin with this value."
+            )),
+            ParamDef::boolean("unique")
+                .help("Only show distinct target titles. Cannot be used with prop=ids."),
+            ParamDef::enumeration("prop", $props)
+                .multi()
+                .default("title")
+                .help("Which pieces of information to include."),
+            ParamDef::new("namespace", PType::Namespace)
+                .default("0")
+                .help("The namespace to enumerate."),
+            ParamDef::limit("limit", 500, 5000)
+                .default("10")
+                .help("How many total items to return."),
+            ParamDef::enumeration("dir", &["ascending", "descending"])
+                .default("ascending")
+                .help("The direction in which to list."),
+        ];
+    };
+}
+
+all_params!(AL_PARAMS, "link", &["ids", "title"]);
+all_params!(AT_PARAMS, "transclusion", &["ids", "title"]);
+all_params!(
+    AR_PARAMS,
+    "redirect",
+    &["fragment", "ids", "interwiki", "title"]
+);
+
+pub static ALLLINKS: ModuleDef = ModuleDef {
+    prefix: "al",
+    summary: "Enumerate all links that point to a given namespace.",
+    params: AL_PARAMS,
+    cache_mode: CacheMode::Public,
+    help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alllinks"],
+    examples: &[
+        (
+            "action=query&list=alllinks&alfrom=B&alprop=ids|title",
+            "List linked titles, including missing ones, with page IDs they are from, start at B.",
+        ),
+        (
+            "action=query&list=alllinks&alunique=&alfrom=B",
+            "List unique linked titles.",
+        ),
+    ],
+    execute: Some(exec_al),
+    generate: Some(gen_al),
+    ..ModuleDef::new("alllinks", Group::List, "ApiQueryAllLinks")
+};
+
+pub static ALLTRANSCLUSIONS: ModuleDef = ModuleDef {
+    prefix: "at",
+    summary: "List all transclusions (pages embedded using {{x}}), including non-existing.",
+    params: AT_PARAMS,
+    cache_mode: CacheMode::Public,
+    help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alltransclusions"],
+    examples: &[
+        ("action=query&list=alltransclusions&atfrom=B&atprop=ids|title", "List transcluded titles, including missing ones, with page IDs they are from, start at B."),
+        ("action=query&list=alltransclusions&atunique=&atfrom=B", "List unique transcluded titles."),
+    ],
+    execute: Some(exec_at),
+    generate: Some(gen_at),
+    ..ModuleDef::new("alltransclusions", Group::List, "ApiQueryAllLinks")
+};
+
+pub static ALLREDIRECTS: ModuleDef = ModuleDef {
+    prefix: "ar",
+    summary: "List all redirects to a namespace.",
+    params: AR_PARAMS,
+    cache_mode: CacheMode::Public,
+    help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allredirects"],
+    examples: &[
+        ("action=query&list=allredirects&arfrom=B&arprop=ids|title", "List target pages, including missing ones, with page IDs they are from, starting at B."),
+        ("action=query&list=allredirects&arunique=&arfrom=B", "List unique target pages."),
+    ],
+    execute: Some(exec_ar),
+    generate: Some(gen_ar),
+    ..ModuleDef::new("allredirects", Group::List, "ApiQueryAllLinks")
+};
+
+fn run(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &ModuleDef,
+    table: LinkTable,
+) -> ApiResult<(Vec<(i64, String)>, Option<String>, i32)> {
+    let ns: i32 = p.str("namespace").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let unique = p.flag("unique");
+    let props = p.list("prop").to_vec();
+    if unique && props.iter().any(|x| x == "ids") {
+        return Err(ApiError::coded(
+            "invalidparammix",
+            Msg::new("apierror-invalidparammix-cannotusewith")
+                .p(format!("{}prop=ids", def.prefix))
+                .p(format!("{}unique", def.prefix)),
+        ));
+    }
+    let key = |cx: &Cx<'_>, v: Option<&str>| -> ApiResult<Option<String>> {
+        match v {
+            Some(s) => Ok(Some(title_part_to_key(cx, s, ns)?)),
+            None => Ok(None),
+        }
+    };
+    let cont = match p.str("continue") {
+        Some(c) if unique => Some((c.to_string(), 0)),
+        Some(c) => {
+            let parts = split_continue(c, 2)?;
+            Some((parts[0].clone(), cont_int(&parts[1])?))
+        }
+        None => None,
+    };
+    let limit = limit(p);
+    let q = AllLinksQuery {
+        ns,
+        from: key(cx, p.str("from"))?,
+        to: key(cx, p.str("to"))?,
+        prefix: key(cx, p.str("prefix"))?,
+        unique,
+        cont,
+        descending: p.str("dir") == Some("descending"),
+        limit: limit + 1,
+    };
+    let mut rows = {
+        let mut r = cx.app.store.read().map_err(read_err)?;
+        r.all_links(table, &q).map_err(read_err)?
+    };
+    let next = if rows.len() > limit {
+        let extra = rows.split_off(limit);
+        extra.first().map(|(f, t)| {
+            if unique {
+                t.clone()
+            } else {
+                format!("{t}|{f}")
+            }
+        })
+    } else {
+        None
+    };
+    Ok((rows, next, ns))
+}
+
+fn execute(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+    tag: &'static str,
+) -> ApiResult<()> {
+    let (rows, next, ns) = run(cx, p, def, table)?;
+    let props = p.list("prop").to_vec();
+    let has = |n: &str| props.iter().any(|x| x == n);
+    let mut list = List::new(tag);
+    for (from, t) in &rows {
+        let mut e = Map::new();
+        if has("ids") {
+            e.set("fromid", *from);
+        }
+        if has("title") {
+            e.set("ns", ns);
+            e.set("title", title_text(cx, ns, t));
+        }
+        list.push(e);
+    }
+    if let Some(n) = next {
+        cx.add_continue(def, "continue", n);
+    }
+    cx.result.map_mut("query").set(def.name, list);
+    Ok(())
+}
+
+fn generate(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    def: &'static ModuleDef,
+    table: LinkTable,
+) -> ApiResult<Generated> {
+    let (rows, next, ns) = run(cx, p, def, table)?;
+    let mut g = Generated::default();
+    if p.flag("unique") {
+        g.titles = rows.into_iter().map(|(_, t)| (ns, t)).collect();
+    } else {
+        let mut ids: Vec<i64> = rows.into_iter().map(|(f, _)| f).collect();
+        ids.dedup();
+        let mut r = cx.app.store.read().map_err(read_err)?;
+        g.pages = r.pages_by_ids(&ids).map_err(read_err)?;
+    }
+    if let Some(n) = next {
+        g.continues.push(("continue", n));
+    }
+    Ok(g)
+}
+
+fn exec_al(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    execute(cx, p, &ALLLINKS, LinkTable::Page, "l")
+}
+fn gen_al(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
+    generate(cx, p, &ALLLINKS, LinkTable::Page)
+}
+fn exec_at(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    execute(cx, p, &ALLTRANSCLUSIONS, LinkTable::Template, "t")
+}
+fn gen_at(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
+    generate(cx, p, &ALLTRANSCLUSIONS, LinkTable::Template)
+}
+fn exec_ar(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
+    execute(cx, p, &ALLREDIRECTS, LinkTable::Redirect, "r")
+}
+fn gen_ar(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
+    generate(cx, p, &ALLREDIRECTS, LinkTable::Redirect)
+}
