@@ -70,7 +70,7 @@ async fn api_handler(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if content_type.is_empty() {
-            raw.post_without_content_type = !body.is_empty();
+            raw.post_without_content_type = true;
         } else if content_type
             .to_ascii_lowercase()
             .starts_with("application/x-www-form-urlencoded")

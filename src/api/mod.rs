@@ -809,8 +809,8 @@ fn run(cx: &mut Cx<'_>) -> ApiResult<()> {
     check_assert(cx, &main)?;
     if req.post_without_content_type {
         cx.warn_deprecated(
-            Msg::new("apiwarn-postedwithoutcontenttype"),
-            "main-missing-content-type",
+            Msg::new("apiwarn-deprecation-post-without-content-type"),
+            "post-without-content-type",
         );
     }
     let action_name = main.str("action").unwrap_or("help").to_string();
