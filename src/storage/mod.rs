@@ -11,8 +11,8 @@
 //! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
 //! `sqlite/<area>.rs`.
 
-pub mod pages;
 pub mod links;
+pub mod pages;
 pub mod sqlite;
 
 pub use pages::{PagesRead, PagesWrite};

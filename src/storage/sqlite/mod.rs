@@ -1,8 +1,8 @@
 //! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
 //! as SQLite requires) and a small pool of readers.
 
-mod pages;
 mod links;
+mod pages;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
