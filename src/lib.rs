@@ -150,14 +150,20 @@ impl Server {
             let _ = tcp.set_nodelay(true);
         });
         let router = http::router(self.app.clone());
-        let runner = tokio::spawn(run_job_queue(self.app.clone()));
+        let runner = self
+            .app
+            .config
+            .run_jobs
+            .then(|| tokio::spawn(run_job_queue(self.app.clone())));
         let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
         .await;
-        runner.abort();
+        if let Some(r) = runner {
+            r.abort();
+        }
         served?;
         Ok(())
     }

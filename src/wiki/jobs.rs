@@ -153,6 +153,13 @@ pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
             let more = ids.len() > BATCH;
             let batch = &ids[..ids.len().min(BATCH)];
             txn.touch_pages(batch, &now)?;
+            // The caches in front of the wiki drop these pages too (HTMLCacheUpdateJob).
+            let pages: Vec<(i32, String)> = txn
+                .pages_by_ids(batch)?
+                .into_iter()
+                .map(|p| (p.ns, p.title))
+                .collect();
+            app.purge_cdn(&pages);
             if more {
                 let last = *batch.last().unwrap_or(&offset);
                 let t = params

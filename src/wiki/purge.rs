@@ -8,10 +8,12 @@ use crate::storage::{Page, WriteTxn};
 use crate::wiki::links;
 use crate::wiki::title::Title;
 
-/// Drops the rendered cache of a page: bumping `page_touched` makes the parser
-/// cache entry and every rendering keyed on it stale (WikiPage::doPurge).
+/// Drops the rendered cache of a page: bumping `page_touched` makes every
+/// rendering keyed on it stale (WikiPage::doPurge), and the parser cache entry goes.
 pub fn purge_page(txn: &mut dyn WriteTxn, page: i64, now_mw: &str) -> Result<()> {
-    txn.touch_page(page, now_mw)
+    txn.touch_page(page, now_mw)?;
+    // Within the same second the bump may not be visible; drop the entry outright.
+    txn.parser_cache_drop(page)
 }
 
 /// Re-parses the page's current revision and rewrites its link tables; with
