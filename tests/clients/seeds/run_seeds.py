@@ -91,9 +91,9 @@ if session is None:
     steps.done()
 for name, cmd, title, subst in DEMOS:
     if shutil.which(cmd[0]) is None:
-        steps.step(f"{name}: the published demo deletes {title!r}",
+        steps.step(f"{name} (the published demo) deletes {title!r}",
                    lambda: expect(False, f"{cmd[0]} is not installed"))
         continue
-    steps.step(f"{name}: the published demo deletes {title!r}", run_demo, session, name, cmd,
+    steps.step(f"{name} (the published demo) deletes {title!r}", run_demo, session, name, cmd,
                title, subst)
 steps.done()
