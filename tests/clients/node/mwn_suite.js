@@ -50,6 +50,34 @@ const { Steps, env, expect, unique } = require( './steps' );
 		expect( p.revisions[ 0 ].content === 'Made by mwn.', p );
 	} );
 
+	await s.step( 'edit with a transform (basetimestamp, starttimestamp)', async () => {
+		const r = await bot.edit( title, ( rev ) => ( {
+			text: rev.content + '\nEdited by mwn.', summary: 'mwn edit', minor: true
+		} ) );
+		expect( r.result === 'Success' && r.newrevid > r.oldrevid, r );
+		expect( ( await bot.read( title ) ).revisions[ 0 ].content === 'Made by mwn.\nEdited by mwn.', 'text' );
+	} );
+
+	await s.step( 'continued query over allrevisions and recentchanges', async () => {
+		const revs = [];
+		for await ( const r of bot.continuedQueryGen( {
+			action: 'query', list: 'allrevisions', arvlimit: 1, arvprop: 'ids|timestamp', arvdir: 'older'
+		}, 3 ) ) {
+			revs.push( ...r.query.allrevisions );
+		}
+		expect( revs.length === 3, revs );
+		const rc = await bot.query( { list: 'recentchanges', rctitle: title, rcprop: 'title|user|ids' } );
+		expect( rc.query.recentchanges.length === 2 &&
+			rc.query.recentchanges.every( ( c ) => c.user === account ), rc );
+	} );
+
+	await s.step( 'a long text goes multipart', async () => {
+		const long = 'x'.repeat( 9000 );
+		const r = await bot.save( title + ' long', long, 'mwn multipart' );
+		expect( r.result === 'Success', r );
+		expect( ( await bot.read( title + ' long' ) ).revisions[ 0 ].content === long, 'text' );
+	} );
+
 	await s.step( 'purge', async () => {
 		const r = await bot.purge( [ title ] );
 		expect( Array.isArray( r ) && r[ 0 ].purged === true, r );
@@ -73,9 +101,9 @@ const { Steps, env, expect, unique } = require( './steps' );
 
 	await s.step( 'undelete', async () => {
 		const r = await bot.undelete( title, 'mwn undelete' );
-		expect( r.title === title && r.revisions === 1, r );
+		expect( r.title === title && r.revisions === 2, r );
 		const p = await bot.read( title );
-		expect( !p.missing && p.revisions[ 0 ].content === 'Made by mwn.', p );
+		expect( !p.missing && p.revisions[ 0 ].content === 'Made by mwn.\nEdited by mwn.', p );
 	} );
 
 	await s.step( 'log events of the page', async () => {

@@ -61,6 +61,20 @@ s.step("page.save adds a revision", save)
 s.step("page.purge()", lambda: site.pages[title].purge())
 
 
+def listings():
+    prefix = title.rsplit(" ", 1)[0]
+    expect(title in [p.name for p in site.allpages(prefix=prefix)], "allpages")
+    rc = list(site.recentchanges(max_items=50, prop="title|user|timestamp|ids"))
+    expect(any(c["title"] == title and c["user"] == ACCOUNT for c in rc), "recentchanges")
+    users = list(site.users([USER, ACCOUNT], prop="groups|editcount"))
+    expect([u["name"] for u in users] == [USER, ACCOUNT] and "sysop" in users[1]["groups"], users)
+    revs = list(site.pages[title].revisions(prop="ids|timestamp|user|comment|content|size"))
+    expect(len(revs) == 2 and revs[0]["comment"] == "mwclient save", revs)
+
+
+s.step("allpages, recentchanges, users and revisions (fv1, continue=)", listings)
+
+
 def delete():
     site.pages[title].delete(reason="mwclient delete")
     expect(not site.pages[title].exists, "still exists")

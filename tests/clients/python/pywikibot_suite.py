@@ -92,6 +92,19 @@ def save_again():
 
 
 s.step("Page.save adds a revision", save_again)
+
+
+def listings():
+    prefix = title.rsplit(" ", 1)[0]
+    expect(page in list(site.allpages(prefix=prefix, total=10)), "allpages")
+    expect(any(c["title"] == title for c in site.recentchanges(total=20)), "recentchanges")
+    alice = pywikibot.User(site, env("WIKI_USER"))
+    expect(alice.isRegistered() and "sysop" not in alice.groups(), "Alice")
+    revs = list(pywikibot.Page(site, title).revisions(content=True))
+    expect([r.comment for r in revs] == ["second", "pywikibot client test"], revs)
+
+
+s.step("allpages, recentchanges, users and revisions", listings)
 s.step("Page.purge(forcelinkupdate=True)", lambda: expect(
     page.purge(forcelinkupdate=True), "purge returned False"))
 
