@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The project's test command: unit and integration tests (real server, real SQLite),
-# then the transcript ratchet against the real MediaWiki's recordings.
+# then the transcript ratchet against the real MediaWiki's recordings, then the real
+# client libraries against a fresh wikid.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -9,6 +10,11 @@ python3 -c 'import requests' 2>/dev/null || python3 -m pip install --quiet reque
 cargo build --locked --bins
 # No doctests: the crate has none, and an empty run would hide the real count.
 cargo test --locked --lib --bins --tests 2>&1 | tee target/test-output.txt
+
+# Real clients (pywikibot, mwclient, mwn, api-testing, the API:Delete demos, mwapi)
+# against `wikid serve --ephemeral --fixture`; `--target mediawiki` for the reference.
+echo
+tests/clients/run.sh --target wikid
 
 echo
 python3 scripts/transcripts.py --wikid target/debug/wikid

@@ -9,6 +9,7 @@ pub mod app;
 pub mod auth;
 pub mod cdn;
 pub mod config;
+pub mod fixture;
 pub mod http;
 pub mod storage;
 pub mod util;

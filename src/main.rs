@@ -46,6 +46,14 @@ enum Command {
         /// Password of that administrator (generated and printed when absent).
         #[arg(long, env = "WIKID_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
+        /// Serve a throw-away wiki: a fresh database in a temporary directory,
+        /// removed at exit (for tests and CI).
+        #[arg(long)]
+        ephemeral: bool,
+        /// Load accounts, bot passwords, change tags and an XML export from a
+        /// TOML fixture file at start (see src/fixture.rs).
+        #[arg(long, value_name = "FILE")]
+        fixture: Option<PathBuf>,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -138,6 +146,8 @@ fn main() -> Result<()> {
             server,
             admin_user,
             admin_password,
+            ephemeral,
+            fixture,
         } => {
             if let Some(l) = listen {
                 config.listen = l;
@@ -151,7 +161,25 @@ fn main() -> Result<()> {
             if admin_password.is_some() {
                 config.admin_password = admin_password;
             }
-            serve(config)
+            let fixture = fixture
+                .map(|f| wikid::fixture::Fixture::from_file(&f))
+                .transpose()?;
+            if let Some(admin) = fixture.as_ref().and_then(|f| f.first_admin()) {
+                config.admin_user = admin.name.clone();
+                config.admin_password = Some(admin.password.clone());
+            }
+            // Dropped (and so removed) when serve returns.
+            let _ephemeral = if ephemeral {
+                let dir = tempfile::Builder::new()
+                    .prefix("wikid-ephemeral-")
+                    .tempdir()?;
+                config.data_dir = dir.path().to_path_buf();
+                config.database_url.clear();
+                Some(dir)
+            } else {
+                None
+            };
+            serve(config, fixture)
         }
         Command::User(cmd) => {
             let app = wikid::open_app_only(config)?;
@@ -231,16 +259,21 @@ fn import(config: Config, file: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn serve(config: Config) -> Result<()> {
+fn serve(config: Config, fixture: Option<wikid::fixture::Fixture>) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let password_given = config.admin_password.is_some();
     runtime.block_on(async move {
+        let started = std::time::Instant::now();
         let (app, created) = wikid::open_app(config)?;
+        if let Some(f) = &fixture {
+            f.apply(&app, created.as_ref())?;
+            tracing::info!("fixture loaded in {:?}", started.elapsed());
+        }
         let server = wikid::Server::bind(app).await?;
         println!("wikid is serving {}", server.api_url());
-        if let Some((user, password)) = created {
+        if let Some((user, password)) = created.filter(|_| fixture.is_none()) {
             // A generated password is shown once; a given one is never echoed.
             if password_given {
                 println!("created administrator {user:?} with the given password");

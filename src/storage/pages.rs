@@ -251,6 +251,8 @@ pub trait PagesWrite {
         rev: Option<i64>,
         log: Option<i64>,
     ) -> Result<()>;
+    /// Defines (or re-defines) a change tag that users may apply with `tags=`.
+    fn define_user_tag(&mut self, name: &str) -> Result<()>;
     /// Adds to the site statistics counters.
     fn bump_stats(&mut self, edits: i64, pages: i64, articles: i64) -> Result<()>;
     /// Sets `page_touched` to `now` unless it is already as new (purge, cache

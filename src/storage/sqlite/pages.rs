@@ -706,6 +706,16 @@ impl PagesWrite for SqliteWrite<'_> {
         Ok(())
     }
 
+    fn define_user_tag(&mut self, name: &str) -> Result<()> {
+        self.c()
+            .prepare_cached(
+                "INSERT INTO change_tag_def (ctd_name, ctd_user_defined) VALUES (?1, 1) \
+                 ON CONFLICT (ctd_name) DO UPDATE SET ctd_user_defined = 1",
+            )?
+            .execute([name])?;
+        Ok(())
+    }
+
     fn touch_page(&mut self, page: i64, now: &str) -> Result<()> {
         self.conn
             .prepare_cached(
