@@ -43,46 +43,46 @@ const PROPS: &[&str] = &[
 
 static PARAMS: &[ParamDef] = &[
     ParamDef::string("title").help(
-        "Title of the page the text belongs to. Without it, API is used, and contentmodel \
-         should be given.",
+        "The page the text is rendered as if it were on. When left out the title API is \
+         assumed and contentmodel has to be set.",
     ),
-    ParamDef::text("text").help("Wikitext to parse. Use title or contentmodel to set the content model."),
-    ParamDef::integer("revid").help("Revision ID the text belongs to, for {{REVISIONID}} and similar."),
-    ParamDef::string("summary").help("An edit summary to render."),
-    ParamDef::string("page").help("Parse the current text of this page. Cannot be combined with text and title."),
-    ParamDef::integer("pageid").help("Parse the current text of the page with this ID (overrides page)."),
-    ParamDef::boolean("redirects").help("When page or pageid names a redirect, parse its target."),
-    ParamDef::integer("oldid").help("Parse the text of this revision (overrides page and pageid)."),
+    ParamDef::text("text").help("The text to render; title or contentmodel decides its content model."),
+    ParamDef::integer("revid").help("A revision ID that {{REVISIONID}} and related magic words report while rendering."),
+    ParamDef::string("summary").help("An edit summary to turn into HTML, instead of page text."),
+    ParamDef::string("page").help("Render the latest revision of the page with this title. Not allowed together with text or title."),
+    ParamDef::integer("pageid").help("Like page, but the page is chosen by its ID."),
+    ParamDef::boolean("redirects").help("Follow a redirect named by page or pageid and render the page it points to."),
+    ParamDef::integer("oldid").help("Render this particular old revision instead of a page's latest one."),
     ParamDef::enumeration("prop", PROPS)
         .multi()
         .default("text|langlinks|categories|links|templates|images|externallinks|sections|revid|displaytitle|iwlinks|properties|parsewarnings")
         .deprecated_values(&["headitems"])
-        .help("Which pieces of information to get."),
+        .help("The parts of the parser output to return."),
     ParamDef::string("wrapoutputclass")
         .default("mw-parser-output")
-        .help("CSS class of the element wrapping the output."),
-    ParamDef::boolean("pst").help("Apply the pre-save transform to the input before parsing it."),
-    ParamDef::boolean("onlypst").help("Only apply the pre-save transform and return the result."),
+        .help("The class name given to the element that encloses the rendered HTML."),
+    ParamDef::boolean("pst").help("Run the pre-save transform (signatures, subst: and the like) over the text first."),
+    ParamDef::boolean("onlypst").help("Return the text as the pre-save transform leaves it, without rendering it."),
     ParamDef::boolean("effectivelanglinks")
         .deprecated()
-        .help("Include language links supplied by extensions."),
-    ParamDef::string("section").help("Parse only this section (a number, or new)."),
-    ParamDef::string("sectiontitle").help("Title of the new section when section is new."),
+        .help("Old switch asking for interlanguage links that extensions add as well."),
+    ParamDef::string("section").help("Render a single section, given by its number, or new to treat the text as an added section."),
+    ParamDef::string("sectiontitle").help("The heading of the added section when section is new."),
     ParamDef::boolean("disablepp")
         .deprecated()
-        .help("Use disablelimitreport instead."),
+        .help("Old name of disablelimitreport."),
     ParamDef::boolean("disablelimitreport").help("Leave the limit report out of the HTML."),
     ParamDef::boolean("disableeditsection").help("Leave the section edit links out of the HTML."),
-    ParamDef::boolean("disablestylededuplication").help("Do not deduplicate inline stylesheets."),
-    ParamDef::boolean("showstrategykeys").help("Report the internal merge strategies of jsconfigvars."),
+    ParamDef::boolean("disablestylededuplication").help("Keep every inline stylesheet, even repeated ones."),
+    ParamDef::boolean("showstrategykeys").help("Add to jsconfigvars the internal keys that say how values get merged."),
     ParamDef::boolean("generatexml")
         .deprecated()
-        .help("Return the preprocessor parse tree (use prop=parsetree)."),
-    ParamDef::boolean("preview").help("Parse in preview mode."),
-    ParamDef::boolean("sectionpreview").help("Parse in section preview mode (implies preview)."),
+        .help("Old way to ask for the preprocessor tree; prop=parsetree replaces it."),
+    ParamDef::boolean("preview").help("Render the text the way an edit preview would."),
+    ParamDef::boolean("sectionpreview").help("Render it as the preview of one section; this turns on preview as well."),
     ParamDef::boolean("disabletoc").help("Leave the table of contents out of the output."),
     ParamDef::enumeration("useskin", &["apioutput", "fallback", "vector", "vector-2022"])
-        .help("Apply this skin to the output."),
+        .help("The skin the rendered output is meant for."),
     ParamDef::enumeration(
         "contentformat",
         &[
@@ -91,29 +91,32 @@ static PARAMS: &[ParamDef] = &[
             "text/unknown", "text/x-wiki", "unknown/unknown",
         ],
     )
-    .help("Serialization format of the input text."),
+    .help("How the text given in text is serialised."),
     ParamDef::enumeration("contentmodel", &["css", "javascript", "json", "text", "unknown", "wikitext"])
-        .help("Content model of the input text."),
+        .help("The content model of the text given in text; by default that of title."),
 ];
 
 pub static PARSE: ModuleDef = ModuleDef {
-    summary: "Parse content and return the parser output.",
+    summary: "Render wikitext, a page or a revision to HTML and report what the parser found.",
     params: PARAMS,
     cache_mode: CacheMode::AnonPublicUserPrivate,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Parsing_wikitext#parse"],
     examples: &[
-        ("action=parse&page=Project:Sandbox", "Parse a page."),
+        (
+            "action=parse&page=Project:Sandbox",
+            "Render the project sandbox page.",
+        ),
         (
             "action=parse&text={{Project:Sandbox}}&contentmodel=wikitext",
-            "Parse wikitext.",
+            "Render a bit of wikitext that transcludes the sandbox.",
         ),
         (
             "action=parse&text={{PAGENAME}}&title=Test",
-            "Parse wikitext, specifying the page title.",
+            "Render {{PAGENAME}} as if the text were on the page Test.",
         ),
         (
             "action=parse&summary=Some+[[link]]&prop=",
-            "Parse a summary.",
+            "Render an edit summary that contains a link.",
         ),
     ],
     execute: Some(execute),

@@ -11,37 +11,37 @@ use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::storage::links::CategoryInfo;
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::string("from").help("The category to start enumerating from."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
-    ParamDef::string("to").help("The category to stop enumerating at."),
-    ParamDef::string("prefix").help("Search for all category titles that begin with this value."),
+    ParamDef::string("from").help("List categories whose title sorts at or after this one."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
+    ParamDef::string("to").help("List categories whose title sorts at or before this one."),
+    ParamDef::string("prefix").help("List only categories whose title starts with this text."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("Direction to sort in."),
-    ParamDef::integer("min").help("Only return categories with at least this many members."),
-    ParamDef::integer("max").help("Only return categories with at most this many members."),
+        .help("Whether to go through the titles in ascending or descending order."),
+    ParamDef::integer("min").help("Leave out categories with fewer members than this."),
+    ParamDef::integer("max").help("Leave out categories with more members than this."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many categories to return."),
+        .help("The largest number of categories to list."),
     ParamDef::enumeration("prop", &["hidden", "size"])
         .multi()
-        .help("Which properties to get."),
+        .help("Extra facts to report for each category: its member counts (size) and whether it is hidden."),
 ];
 
 pub static ALLCATEGORIES: ModuleDef = ModuleDef {
     prefix: "ac",
-    summary: "Enumerate all categories.",
+    summary: "List the categories of the wiki that have members, ordered by title.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allcategories"],
     examples: &[
         (
             "action=query&list=allcategories&acprop=size",
-            "List categories with information on the number of pages in each.",
+            "Each category together with how many pages, files and subcategories it holds.",
         ),
         (
             "action=query&generator=allcategories&gacprefix=List&prop=info",
-            "Retrieve info about the category page itself for categories prefixed List.",
+            "Page information on the category pages whose names start with List.",
         ),
     ],
     execute: Some(execute),

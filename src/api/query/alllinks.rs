@@ -16,37 +16,37 @@ macro_rules! all_params {
     ($name:ident, $what:literal, $props:expr) => {
         static $name: &[ParamDef] = &[
             ParamDef::string("continue")
-                .help("When more results are available, use this to continue."),
+                .help("Resume an earlier request with the value its continue section returned."),
             ParamDef::string("from").help(concat!(
-                "The title of the ",
+                "List ",
                 $what,
-                " to start enumerating from."
+                " targets whose title sorts at or after this one."
             )),
             ParamDef::string("to").help(concat!(
-                "The title of the ",
+                "List ",
                 $what,
-                " to stop enumerating at."
+                " targets whose title sorts at or before this one."
             )),
             ParamDef::string("prefix").help(concat!(
-                "Search for all ",
+                "List only ",
                 $what,
-                " titles that begin with this value."
+                " targets whose title starts with this text."
             )),
             ParamDef::boolean("unique")
-                .help("Only show distinct target titles. Cannot be used with prop=ids."),
+                .help("Give each target title once, however many pages point to it. Not allowed with prop=ids."),
             ParamDef::enumeration("prop", $props)
                 .multi()
                 .default("title")
-                .help("Which pieces of information to include."),
+                .help("What to report for each entry."),
             ParamDef::new("namespace", PType::Namespace)
                 .default("0")
-                .help("The namespace to enumerate."),
+                .help("The namespace of the targets to list."),
             ParamDef::limit("limit", 500, 5000)
                 .default("10")
-                .help("How many total items to return."),
+                .help("The largest number of entries to list."),
             ParamDef::enumeration("dir", &["ascending", "descending"])
                 .default("ascending")
-                .help("The direction in which to list."),
+                .help("Whether to go through the titles in ascending or descending order."),
         ];
     };
 }
@@ -61,18 +61,18 @@ all_params!(
 
 pub static ALLLINKS: ModuleDef = ModuleDef {
     prefix: "al",
-    summary: "Enumerate all links that point to a given namespace.",
+    summary: "List the targets of all wikilinks into one namespace, whether the target exists or not.",
     params: AL_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alllinks"],
     examples: &[
         (
             "action=query&list=alllinks&alfrom=B&alprop=ids|title",
-            "List linked titles, including missing ones, with page IDs they are from, start at B.",
+            "Link targets from B on, existing or not, each with the ID of the page holding the link.",
         ),
         (
             "action=query&list=alllinks&alunique=&alfrom=B",
-            "List unique linked titles.",
+            "Each link target from B on, named only once.",
         ),
     ],
     execute: Some(exec_al),
@@ -82,13 +82,13 @@ pub static ALLLINKS: ModuleDef = ModuleDef {
 
 pub static ALLTRANSCLUSIONS: ModuleDef = ModuleDef {
     prefix: "at",
-    summary: "List all transclusions (pages embedded using {{x}}), including non-existing.",
+    summary: "List the targets of all transclusions ({{x}}) into one namespace, whether the target exists or not.",
     params: AT_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Alltransclusions"],
     examples: &[
-        ("action=query&list=alltransclusions&atfrom=B&atprop=ids|title", "List transcluded titles, including missing ones, with page IDs they are from, start at B."),
-        ("action=query&list=alltransclusions&atunique=&atfrom=B", "List unique transcluded titles."),
+        ("action=query&list=alltransclusions&atfrom=B&atprop=ids|title", "Transcluded titles from B on, existing or not, each with the ID of the page that transcludes it."),
+        ("action=query&list=alltransclusions&atunique=&atfrom=B", "Each transcluded title from B on, named only once."),
     ],
     execute: Some(exec_at),
     generate: Some(gen_at),
@@ -97,13 +97,19 @@ pub static ALLTRANSCLUSIONS: ModuleDef = ModuleDef {
 
 pub static ALLREDIRECTS: ModuleDef = ModuleDef {
     prefix: "ar",
-    summary: "List all redirects to a namespace.",
+    summary: "List the targets of all redirects that point into one namespace.",
     params: AR_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allredirects"],
     examples: &[
-        ("action=query&list=allredirects&arfrom=B&arprop=ids|title", "List target pages, including missing ones, with page IDs they are from, starting at B."),
-        ("action=query&list=allredirects&arunique=&arfrom=B", "List unique target pages."),
+        (
+            "action=query&list=allredirects&arfrom=B&arprop=ids|title",
+            "Redirect targets from B on, existing or not, each with the ID of the redirect page.",
+        ),
+        (
+            "action=query&list=allredirects&arunique=&arfrom=B",
+            "Each redirect target from B on, named only once.",
+        ),
     ],
     execute: Some(exec_ar),
     generate: Some(gen_ar),

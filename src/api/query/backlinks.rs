@@ -15,30 +15,30 @@ macro_rules! params {
     ($name:ident, $what:literal, $extra:expr) => {
         static $name: &[ParamDef] = &[
             ParamDef::string("title").help(concat!(
-                "Title to search for ",
+                "List the pages that ",
                 $what,
-                ". Cannot be used together with pageid."
+                " the page with this title. Not allowed together with pageid."
             )),
             ParamDef::integer("pageid").help(concat!(
-                "Page ID to search for ",
+                "List the pages that ",
                 $what,
-                ". Cannot be used together with title."
+                " the page with this ID. Not allowed together with title."
             )),
             ParamDef::string("continue")
-                .help("When more results are available, use this to continue."),
+                .help("Resume an earlier request with the value its continue section returned."),
             ParamDef::new("namespace", PType::Namespace)
                 .multi()
                 .allow_all()
-                .help("The namespace to enumerate."),
+                .help("List only pages from these namespaces."),
             ParamDef::enumeration("dir", &["ascending", "descending"])
                 .default("ascending")
-                .help("The direction in which to list."),
+                .help("Whether to go through the pages in ascending or descending order."),
             ParamDef::enumeration("filterredir", &["all", "nonredirects", "redirects"])
                 .default("all")
-                .help("How to filter for redirects."),
+                .help("Whether to list every page, only redirects, or only pages that are not redirects."),
             ParamDef::limit("limit", 500, 5000)
                 .default("10")
-                .help("How many total pages to return."),
+                .help("The largest number of pages to list."),
             $extra,
         ];
     };
@@ -46,45 +46,45 @@ macro_rules! params {
 
 params!(
     BL_PARAMS,
-    "links to it",
+    "link to",
     ParamDef::boolean("redirect").help(
-        "If the linking page is a redirect, find all pages that link to that redirect as well."
+        "Accepted for compatibility; links that reach the page through a redirect are not followed yet."
     )
 );
 
 static EI_PARAMS: &[ParamDef] = &[
-    ParamDef::string("title").help("Title to search for. Cannot be used together with pageid."),
-    ParamDef::integer("pageid").help("Page ID to search for. Cannot be used together with title."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+    ParamDef::string("title").help("List the pages that transclude the page with this title. Not allowed together with pageid."),
+    ParamDef::integer("pageid").help("List the pages that transclude the page with this ID. Not allowed together with title."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("The namespace to enumerate."),
+        .help("List only pages from these namespaces."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the pages in ascending or descending order."),
     ParamDef::enumeration("filterredir", &["all", "nonredirects", "redirects"])
         .default("all")
-        .help("How to filter for redirects."),
+        .help("Whether to list every page, only redirects, or only pages that are not redirects."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many total pages to return."),
+        .help("The largest number of pages to list."),
 ];
 
 pub static BACKLINKS: ModuleDef = ModuleDef {
     prefix: "bl",
-    summary: "Find all pages that link to the given page.",
+    summary: "List the pages that have a wikilink to one page.",
     params: BL_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Backlinks"],
     examples: &[
         (
             "action=query&list=backlinks&bltitle=Main%20Page",
-            "Show links to Main page.",
+            "The pages with a link to Main Page.",
         ),
         (
             "action=query&generator=backlinks&gbltitle=Main%20Page&prop=info",
-            "Get information about pages linking to Main page.",
+            "Page information for each page that links to Main Page.",
         ),
     ],
     execute: Some(exec_bl),
@@ -94,18 +94,18 @@ pub static BACKLINKS: ModuleDef = ModuleDef {
 
 pub static EMBEDDEDIN: ModuleDef = ModuleDef {
     prefix: "ei",
-    summary: "Find all pages that embed (transclude) the given title.",
+    summary: "List the pages that transclude one page, usually a template.",
     params: EI_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Embeddedin"],
     examples: &[
         (
             "action=query&list=embeddedin&eititle=Template:Stub",
-            "Show pages transcluding Template:Stub.",
+            "The pages that use Template:Stub.",
         ),
         (
             "action=query&generator=embeddedin&geititle=Template:Stub&prop=info",
-            "Get information about pages transcluding Template:Stub.",
+            "Page information for each page that uses Template:Stub.",
         ),
     ],
     execute: Some(exec_ei),

@@ -14,52 +14,56 @@ const LH_PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", &["pageid", "title", "redirect"])
         .multi()
         .default("pageid|title|redirect")
-        .help("Which properties to get."),
+        .help("What to report for each page found: its ID, its title, whether it is a redirect."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Only include pages in these namespaces."),
+        .help("List only pages from these namespaces."),
     ParamDef::enumeration("show", &["!redirect", "redirect"])
         .multi()
-        .help("Show only items that meet these criteria."),
+        .help("Keep only redirects (redirect) or only other pages (!redirect)."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of entries to list, for all pages together."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
 ];
 
 const RD_PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", &["pageid", "title", "fragment"])
         .multi()
         .default("pageid|title")
-        .help("Which properties to get."),
+        .help("What to report for each redirect: its ID, its title, the section it points to."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Only include pages in these namespaces."),
+        .help("List only pages from these namespaces."),
     ParamDef::enumeration("show", &["!fragment", "fragment"])
         .multi()
-        .help("Show only items that meet these criteria."),
+        .help(
+            "Keep only redirects to a section (fragment) or only ones to a whole page (!fragment).",
+        ),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of entries to list, for all pages together."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
 ];
 
 pub static LINKSHERE: ModuleDef = ModuleDef {
     prefix: "lh",
-    summary: "Find all pages that link to the given pages.",
+    summary: "For each page of the set, list the pages that have a wikilink to it.",
     params: LH_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Linkshere"],
     examples: &[
         (
             "action=query&prop=linkshere&titles=Main%20Page",
-            "Get a list of pages linking to the Main Page.",
+            "The pages with a link to Main Page.",
         ),
         (
             "action=query&generator=linkshere&titles=Main%20Page&prop=info",
-            "Get information about pages linking to the Main Page.",
+            "Page information for each page that links to Main Page.",
         ),
     ],
     execute: Some(exec_lh),
@@ -69,18 +73,18 @@ pub static LINKSHERE: ModuleDef = ModuleDef {
 
 pub static TRANSCLUDEDIN: ModuleDef = ModuleDef {
     prefix: "ti",
-    summary: "Find all pages that transclude the given pages.",
+    summary: "For each page of the set, list the pages that transclude it.",
     params: LH_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Transcludedin"],
     examples: &[
         (
             "action=query&prop=transcludedin&titles=Main%20Page",
-            "Get a list of pages transcluding Main Page.",
+            "The pages that transclude Main Page.",
         ),
         (
             "action=query&generator=transcludedin&titles=Main%20Page&prop=info",
-            "Get information about pages transcluding Main Page.",
+            "Page information for each page that transcludes Main Page.",
         ),
     ],
     execute: Some(exec_ti),
@@ -90,18 +94,18 @@ pub static TRANSCLUDEDIN: ModuleDef = ModuleDef {
 
 pub static REDIRECTS: ModuleDef = ModuleDef {
     prefix: "rd",
-    summary: "Returns all redirects to the given pages.",
+    summary: "For each page of the set, list the redirects that point to it.",
     params: RD_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Redirects"],
     examples: &[
         (
             "action=query&prop=redirects&titles=Main%20Page|MediaWiki",
-            "Get a list of redirects to the Main Page.",
+            "The redirects to Main Page and to MediaWiki.",
         ),
         (
             "action=query&generator=redirects&titles=Main%20Page&prop=info",
-            "Get information about all redirects to the Main Page.",
+            "Page information for each redirect to Main Page.",
         ),
     ],
     execute: Some(exec_rd),

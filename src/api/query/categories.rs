@@ -12,36 +12,36 @@ use crate::storage::links::PageCategory;
 static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", &["hidden", "sortkey", "timestamp"])
         .multi()
-        .help("Which additional properties to get for each category."),
+        .help("Extra facts to report for each category link: whether the category is hidden, the sort key, and when the page was added."),
     ParamDef::enumeration("show", &["!hidden", "hidden"])
         .multi()
-        .help("Which kind of categories to show."),
+        .help("Keep only hidden categories (hidden) or only visible ones (!hidden)."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many categories to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of category links to list, for all pages together."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
     ParamDef::string("categories")
         .multi()
-        .help("Only list these categories. Useful for checking whether a certain page is in a certain category."),
+        .help("Report only these categories, e.g. to test whether a page is in one of them."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the categories of a page in ascending or descending order."),
 ];
 
 pub static CATEGORIES: ModuleDef = ModuleDef {
     prefix: "cl",
-    summary: "List all categories the pages belong to.",
+    summary: "For each page of the set, list the categories it is in.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Categories"],
     examples: &[
         (
             "action=query&prop=categories&titles=Albert%20Einstein",
-            "Get a list of categories the page Albert Einstein belongs to.",
+            "The categories of the page Albert Einstein.",
         ),
         (
             "action=query&generator=categories&titles=Albert%20Einstein&prop=info",
-            "Get information about all categories used in the page Albert Einstein.",
+            "Page information for each category that Albert Einstein is in.",
         ),
     ],
     execute: Some(execute),

@@ -13,55 +13,55 @@ use crate::storage::links::{CategoryMember, CategoryMembersQuery};
 
 static PARAMS: &[ParamDef] = &[
     ParamDef::string("title").help(
-        "Which category to enumerate (required). Must include the Category: prefix. Cannot be used together with pageid.",
+        "The category whose members to list, written with its Category: prefix. Either this or pageid is needed, not both.",
     ),
-    ParamDef::integer("pageid").help("Page ID of the category to enumerate. Cannot be used together with title."),
+    ParamDef::integer("pageid").help("The category, given by the ID of its page instead of by title."),
     ParamDef::enumeration("prop", &["ids", "sortkey", "sortkeyprefix", "timestamp", "title", "type"])
         .multi()
         .default("ids|title")
-        .help("Which pieces of information to include."),
+        .help("What to report for each member."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Only include pages in these namespaces."),
+        .help("List only members from these namespaces."),
     ParamDef::enumeration("type", &["file", "page", "subcat"])
         .multi()
         .default("page|subcat|file")
-        .help("Which type of category members to include. Ignored when sort=timestamp is set."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The kinds of member to list: ordinary pages, subcategories, files. Has no effect with sort=timestamp."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("The maximum number of pages to return."),
+        .help("The largest number of members to list."),
     ParamDef::enumeration("sort", &["sortkey", "timestamp"])
         .default("sortkey")
-        .help("Property to sort by."),
+        .help("Order members by their sort key or by the time they were added."),
     ParamDef::enumeration("dir", &["asc", "ascending", "desc", "descending", "newer", "older"])
         .default("ascending")
-        .help("In which direction to sort."),
-    ParamDef::new("start", PType::Timestamp).help("Timestamp to start listing from. Can only be used with cmsort=timestamp."),
-    ParamDef::new("end", PType::Timestamp).help("Timestamp to end listing at. Can only be used with cmsort=timestamp."),
-    ParamDef::string("starthexsortkey").help("Sortkey to start listing from, as returned by prop=sortkey. Can only be used with cmsort=sortkey."),
-    ParamDef::string("endhexsortkey").help("Sortkey to end listing at, as returned by prop=sortkey. Can only be used with cmsort=sortkey."),
-    ParamDef::string("startsortkeyprefix").help("Sortkey prefix to start listing from. Can only be used with cmsort=sortkey. Overrides starthexsortkey."),
-    ParamDef::string("endsortkeyprefix").help("Sortkey prefix to end listing before (not at). Can only be used with cmsort=sortkey. Overrides endhexsortkey."),
-    ParamDef::string("startsortkey").deprecated().help("Use starthexsortkey instead."),
-    ParamDef::string("endsortkey").deprecated().help("Use endhexsortkey instead."),
+        .help("Whether the order runs forwards or backwards."),
+    ParamDef::new("start", PType::Timestamp).help("With cmsort=timestamp only: the time at which the list begins."),
+    ParamDef::new("end", PType::Timestamp).help("With cmsort=timestamp only: the time at which the list ends."),
+    ParamDef::string("starthexsortkey").help("With cmsort=sortkey only: begin at this sort key, in the hex form prop=sortkey reports."),
+    ParamDef::string("endhexsortkey").help("With cmsort=sortkey only: stop at this sort key, in the hex form prop=sortkey reports."),
+    ParamDef::string("startsortkeyprefix").help("With cmsort=sortkey only: begin at members whose sort key prefix is this text. Takes precedence over starthexsortkey."),
+    ParamDef::string("endsortkeyprefix").help("With cmsort=sortkey only: stop just before members whose sort key prefix is this text (they are left out). Takes precedence over endhexsortkey."),
+    ParamDef::string("startsortkey").deprecated().help("Old name; starthexsortkey replaces it."),
+    ParamDef::string("endsortkey").deprecated().help("Old name; endhexsortkey replaces it."),
 ];
 
 pub static CATEGORYMEMBERS: ModuleDef = ModuleDef {
     prefix: "cm",
-    summary: "List all pages in a given category.",
+    summary: "List the pages, subcategories and files in one category.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Categorymembers"],
     examples: &[
         (
             "action=query&list=categorymembers&cmtitle=Category:Physics",
-            "Get first 10 pages in Category:Physics.",
+            "The first ten members of Category:Physics.",
         ),
         (
             "action=query&generator=categorymembers&gcmtitle=Category:Physics&prop=info",
-            "Get page info about first 10 pages in Category:Physics.",
+            "Page information for the first ten members of Category:Physics.",
         ),
     ],
     execute: Some(execute),

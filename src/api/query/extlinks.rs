@@ -10,8 +10,8 @@ use crate::api::{CacheMode, Cx, Group, ModuleDef};
 static PARAMS: &[ParamDef] = &[
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many links to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of URLs to list, for all pages together."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
     ParamDef::enumeration(
         "protocol",
         &[
@@ -21,22 +21,22 @@ static PARAMS: &[ParamDef] = &[
         ],
     )
     .default("")
-    .help("Protocol of the URL. If empty and query is set, the protocol is http and https."),
-    ParamDef::string("query").help("Search string without protocol. Useful for checking whether a certain page contains a certain external url."),
+    .help("Keep only URLs with this scheme. Left empty while query is given, both http and https URLs match."),
+    ParamDef::string("query").help("Keep only URLs that start with this text (written without the scheme), e.g. to test whether a page links to some site."),
     ParamDef::boolean("expandurl")
         .deprecated()
-        .help("Expand protocol-relative URLs with the canonical protocol."),
+        .help("Deprecated and without effect here: URLs are reported as they are stored."),
 ];
 
 pub static EXTLINKS: ModuleDef = ModuleDef {
     prefix: "el",
-    summary: "Returns all external URLs (not interwikis) from the given pages.",
+    summary: "For each page of the set, list the external URLs it links to; interwiki links are not included.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Extlinks"],
     examples: &[(
         "action=query&prop=extlinks&titles=Main%20Page",
-        "Get a list of external links on Main Page.",
+        "The external URLs that Main Page links to.",
     )],
     execute: Some(execute),
     ..ModuleDef::new("extlinks", Group::Prop, "ApiQueryExternalLinks")

@@ -13,8 +13,8 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", &["ids", "title", "url"])
         .multi()
         .default("ids|title|url")
-        .help("Which pieces of information to include."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("What to report for each link found: the page ID, the page title, the URL."),
+    ParamDef::string("continue").help("Resume an earlier request with the value its continue section returned."),
     ParamDef::enumeration(
         "protocol",
         &[
@@ -24,29 +24,29 @@ static PARAMS: &[ParamDef] = &[
         ],
     )
     .default("")
-    .help("Protocol of the URL. If empty and query is set, the protocol is http and https. Leave both this and query empty to list all external links."),
-    ParamDef::string("query").help("Search string without protocol. See Special:LinkSearch. Leave empty to list all external links."),
+    .help("Keep only URLs with this scheme. Left empty while query is given, both http and https URLs match; with query empty too, every external link is listed."),
+    ParamDef::string("query").help("Keep only URLs that start with this text, written without the scheme (as on Special:LinkSearch). Empty means no such filter."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("The page namespaces to enumerate."),
+        .help("List only pages from these namespaces."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many pages to return."),
+        .help("The largest number of links to list."),
     ParamDef::boolean("expandurl")
         .deprecated()
-        .help("Expand protocol-relative URLs with the canonical protocol."),
+        .help("Deprecated and without effect here: URLs are reported as they are stored."),
 ];
 
 pub static EXTURLUSAGE: ModuleDef = ModuleDef {
     prefix: "eu",
-    summary: "Enumerate pages that contain a given URL.",
+    summary: "List the pages that link to an external URL, or to any external URL.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Exturlusage"],
     examples: &[(
         "action=query&list=exturlusage&euquery=www.mediawiki.org",
-        "Show pages linking to https://www.mediawiki.org.",
+        "The pages with a link into www.mediawiki.org.",
     )],
     execute: Some(execute),
     generate: Some(generate),

@@ -12,49 +12,53 @@ use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::storage::Page;
 
 static IW_PARAMS: &[ParamDef] = &[
-    ParamDef::string("prefix").help("Prefix for the interwiki."),
-    ParamDef::string("title").help("Interwiki link to search for. Must be used with iwblprefix."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+    ParamDef::string("prefix").help("List only links with this interwiki prefix, e.g. wikibooks."),
+    ParamDef::string("title")
+        .help("List only links to this title of the other wiki; needs iwblprefix as well."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many total pages to return."),
+        .help("The largest number of pages to list."),
     ParamDef::enumeration("prop", &["iwprefix", "iwtitle"])
         .multi()
-        .help("Which properties to get."),
+        .help("Also report the prefix (iwprefix) or the title (iwtitle) of each link."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the links in ascending or descending order."),
 ];
 
 static LANG_PARAMS: &[ParamDef] = &[
-    ParamDef::string("lang").help("Language for the language link."),
-    ParamDef::string("title").help("Language link to search for. Must be used with lbllang."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+    ParamDef::string("lang").help("List only language links to this language code, e.g. fr."),
+    ParamDef::string("title")
+        .help("List only language links to this title; needs lbllang as well."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many total pages to return."),
+        .help("The largest number of pages to list."),
     ParamDef::enumeration("prop", &["lllang", "lltitle"])
         .multi()
-        .help("Which properties to get."),
+        .help("Also report the language code (lllang) or the title (lltitle) of each link."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the links in ascending or descending order."),
 ];
 
 pub static IWBACKLINKS: ModuleDef = ModuleDef {
     prefix: "iwbl",
-    summary: "Find all pages that link to the given interwiki link.",
+    summary: "List the pages with interwiki links, to one prefix or one title if asked.",
     params: IW_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Iwbacklinks"],
     examples: &[
         (
             "action=query&list=iwbacklinks&iwbltitle=Test&iwblprefix=wikibooks",
-            "Get pages linking to wikibooks:Test.",
+            "The pages with a link to wikibooks:Test.",
         ),
         (
             "action=query&generator=iwbacklinks&giwbltitle=Test&giwblprefix=wikibooks&prop=info",
-            "Get information about pages linking to wikibooks:Test.",
+            "Page information for each page that links to wikibooks:Test.",
         ),
     ],
     execute: Some(exec_iw),
@@ -64,18 +68,18 @@ pub static IWBACKLINKS: ModuleDef = ModuleDef {
 
 pub static LANGBACKLINKS: ModuleDef = ModuleDef {
     prefix: "lbl",
-    summary: "Find all pages that link to the given language link.",
+    summary: "List the pages with language links, to one language or one title if asked.",
     params: LANG_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Langbacklinks"],
     examples: &[
         (
             "action=query&list=langbacklinks&lbltitle=Test&lbllang=fr",
-            "Get pages linking to fr:Test.",
+            "The pages with a language link to fr:Test.",
         ),
         (
             "action=query&generator=langbacklinks&glbltitle=Test&glbllang=fr&prop=info",
-            "Get information about pages linking to fr:Test.",
+            "Page information for each page with a language link to fr:Test.",
         ),
     ],
     execute: Some(exec_lang),

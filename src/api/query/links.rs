@@ -14,50 +14,52 @@ static LINKS_PARAMS: &[ParamDef] = &[
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Show links in these namespaces only."),
+        .help("List only links into these namespaces."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many links to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of links to list, for all pages together."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::string("titles").multi().help(
-        "Only list links to these titles. Useful for checking whether a page links to a title.",
+        "Report only links to these titles, e.g. to test whether a page links to one of them.",
     ),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the targets in ascending or descending order."),
 ];
 
 static TEMPLATES_PARAMS: &[ParamDef] = &[
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Show templates in these namespaces only."),
+        .help("List only transcluded pages from these namespaces."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many templates to return."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("The largest number of transcluded pages to list, for all pages together."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::string("templates")
         .multi()
-        .help("Only list these templates. Useful for checking whether a page uses a template."),
+        .help("Report only these pages, e.g. to test whether a page uses one of these templates."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Whether to go through the targets in ascending or descending order."),
 ];
 
 pub static LINKS: ModuleDef = ModuleDef {
     prefix: "pl",
-    summary: "Returns all links from the given pages.",
+    summary: "For each page of the set, list the pages it has wikilinks to.",
     params: LINKS_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Links"],
     examples: &[
         (
             "action=query&prop=links&titles=Main%20Page",
-            "Get links from the page Main Page.",
+            "The pages that Main Page links to.",
         ),
         (
             "action=query&generator=links&titles=Main%20Page&prop=info",
-            "Get information about the link pages in the page Main Page.",
+            "Page information for each page that Main Page links to.",
         ),
     ],
     execute: Some(exec_links),
@@ -67,18 +69,18 @@ pub static LINKS: ModuleDef = ModuleDef {
 
 pub static TEMPLATES: ModuleDef = ModuleDef {
     prefix: "tl",
-    summary: "Returns all pages transcluded on the given pages.",
+    summary: "For each page of the set, list the pages (templates, mostly) it transcludes.",
     params: TEMPLATES_PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Templates"],
     examples: &[
         (
             "action=query&prop=templates&titles=Main%20Page",
-            "Get the templates used on the page Main Page.",
+            "The templates that Main Page uses.",
         ),
         (
             "action=query&generator=templates&titles=Main%20Page&prop=info",
-            "Get information about the template pages used on Main Page.",
+            "Page information for each template that Main Page uses.",
         ),
     ],
     execute: Some(exec_templates),

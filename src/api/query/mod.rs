@@ -126,8 +126,8 @@ static PARAMS: &[ParamDef] = &[
         .help("Version of the export XML schema; only with export."),
     ParamDef::boolean("iwurl").help("For interwiki titles, also give the URL they point to."),
     ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value and the other \
-         continuation values come from the continue section of the previous answer.",
+        "Resume an earlier query: send this together with the other values of the continue \
+         section of its answer.",
     ),
     ParamDef::boolean("rawcontinue").help("Answer with the old query-continue block instead of continue."),
     crate::api::pageset::PAGESET_PARAMS[0],

@@ -8,21 +8,22 @@ use crate::api::result::Map;
 use crate::api::{CacheMode, Cx, Group, ModuleDef};
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::string("prop")
         .multi()
-        .help("Only list these page properties. Useful for checking whether a certain page uses a certain page property."),
+        .help("Report only these page properties, e.g. to test whether a page sets one of them."),
 ];
 
 pub static PAGEPROPS: ModuleDef = ModuleDef {
     prefix: "pp",
-    summary: "Get various page properties defined in the page content.",
+    summary: "For each page of the set, list the page properties its content sets (display title, default sort key and so on).",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Pageprops"],
     examples: &[(
         "action=query&prop=pageprops&titles=Main%20Page|MediaWiki",
-        "Get properties for the pages Main Page and MediaWiki.",
+        "The page properties of Main Page and of MediaWiki.",
     )],
     execute: Some(execute),
     ..ModuleDef::new("pageprops", Group::Prop, "ApiQueryPageProps")

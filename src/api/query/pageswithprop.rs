@@ -12,34 +12,35 @@ use crate::storage::Page;
 static PARAMS: &[ParamDef] = &[
     ParamDef::string("propname")
         .required()
-        .help("Page property for which to enumerate pages."),
+        .help("The name of the page property whose pages to list."),
     ParamDef::enumeration("prop", &["ids", "title", "value"])
         .multi()
         .default("ids|title")
-        .help("Which pieces of information to include."),
-    ParamDef::string("continue").help("When more results are available, use this to continue."),
+        .help("What to report for each page: its ID, its title, the value of the property."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("The maximum number of pages to return."),
+        .help("The largest number of pages to list."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("In which direction to sort."),
+        .help("Whether to go through the pages in ascending or descending order."),
 ];
 
 pub static PAGESWITHPROP: ModuleDef = ModuleDef {
     prefix: "pwp",
-    summary: "List all pages using a given page property.",
+    summary: "List the pages that set one page property.",
     params: PARAMS,
     cache_mode: CacheMode::Public,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Pageswithprop"],
     examples: &[
         (
             "action=query&list=pageswithprop&pwppropname=displaytitle&pwpprop=ids|title|value",
-            "List the first 10 pages using {{DISPLAYTITLE:}}.",
+            "Ten pages that set a display title, with its value.",
         ),
         (
             "action=query&generator=pageswithprop&gpwppropname=notoc&prop=info",
-            "Get additional information about the first 10 pages using __NOTOC__.",
+            "Page information for ten pages that contain __NOTOC__.",
         ),
     ],
     execute: Some(execute),
