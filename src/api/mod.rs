@@ -520,7 +520,7 @@ impl<'a> Cx<'a> {
 
     /// Records a continuation value of the running query submodule (`name`
     /// unprefixed); as a generator it goes to the generator's continuation.
-    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<String>) {
+    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<Val>) {
         if let Some(c) = self.continuation.as_mut() {
             c.add(def.name, &format!("{}{}", def.prefix, name), value);
         }

@@ -31,8 +31,6 @@ pub struct ProtectedTitleQuery {
     /// Inclusive (timestamp, namespace, DB key) where listing starts.
     pub start: Option<(String, Option<(i32, String)>)>,
     pub end: Option<String>,
-    /// Rows expiring before this MediaWiki timestamp are left out.
-    pub now: String,
     pub limit: usize,
 }
 

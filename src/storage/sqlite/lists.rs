@@ -205,9 +205,9 @@ impl<T: Conn> ListsRead for T {
             "SELECT pt_namespace, pt_title, pt_user, COALESCE(user_name, ''), pt_reason, \
              pt_timestamp, pt_expiry, pt_create_perm FROM protected_titles \
              LEFT JOIN user ON user_id = pt_user \
-             WHERE (pt_expiry IS NULL OR pt_expiry = 'infinity' OR pt_expiry > ?)",
+             WHERE 1",
         );
-        let mut args: Vec<Value> = vec![Value::Text(q.now.clone())];
+        let mut args: Vec<Value> = Vec::new();
         if let Some(ns) = &q.namespaces {
             ns_in(&mut sql, &mut args, "pt_namespace", ns);
         }

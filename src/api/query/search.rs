@@ -1,0 +1,2 @@
+use crate::api::{Group, ModuleDef};
+pub static SEARCH: ModuleDef = ModuleDef::new("search", Group::List, "X");
