@@ -92,12 +92,14 @@ pub trait ListsRead {
     fn watched_items(&mut self, q: &WatchedQuery) -> Result<Vec<WatchedItem>>;
     /// Recent changes of titles a user watches (unexpired at `now`), with the
     /// watchlist entry of each; `all_revisions` false keeps only the latest
-    /// revision of each page (and every log entry).
+    /// revision of each page (and every log entry); `unread` keeps only changes
+    /// the user has (`Some(true)`) or has not seen.
     fn watchlist_changes(
         &mut self,
         user: i64,
         now: &str,
         all_revisions: bool,
+        unread: Option<bool>,
         q: &RcQuery,
     ) -> Result<Vec<(RecentChange, WatchedItem)>>;
     /// A user preference (`user_properties`).

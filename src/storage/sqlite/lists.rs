@@ -345,6 +345,7 @@ impl<T: Conn> ListsRead for T {
         user: i64,
         now: &str,
         all_revisions: bool,
+        unread: Option<bool>,
         q: &RcQuery,
     ) -> Result<Vec<(RecentChange, WatchedItem)>> {
         let mut sql = format!(
@@ -356,6 +357,17 @@ impl<T: Conn> ListsRead for T {
         let mut args: Vec<Value> = vec![Value::Integer(user), Value::Text(now.to_string())];
         if !all_revisions {
             sql.push_str(" AND (rc_this_oldid = page_latest OR rc_type = 3)");
+        }
+        match unread {
+            Some(true) => sql.push_str(
+                " AND wl_notificationtimestamp IS NOT NULL \
+                 AND rc_timestamp >= wl_notificationtimestamp",
+            ),
+            Some(false) => sql.push_str(
+                " AND (wl_notificationtimestamp IS NULL \
+                 OR rc_timestamp < wl_notificationtimestamp)",
+            ),
+            None => {}
         }
         rc_conditions(q, &mut sql, &mut args);
         let dir = if q.newer { "ASC" } else { "DESC" };
