@@ -551,6 +551,11 @@ impl<'a> Cx<'a> {
                     Some(message::Param::Text(n)) => n.clone(),
                     _ => String::new(),
                 };
+                // A deprecated value names itself (`srprop=score`).
+                let param = match w.data.as_ref().and_then(|d| d.get("feature")) {
+                    Some(Val::Str(f)) => f.clone(),
+                    _ => param,
+                };
                 let feature = format!("{}&{param}", def.request_path());
                 let saved = std::mem::replace(&mut self.module_path, path.clone());
                 self.warn_deprecated(w.msg, &feature);

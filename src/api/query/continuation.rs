@@ -68,7 +68,8 @@ impl Continuation {
             } else {
                 for name in parts[0].split('|') {
                     if let Some(v) = req.peek(name) {
-                        c.generator_params.push((name.to_string(), Val::str(v.to_string())));
+                        c.generator_params
+                            .push((name.to_string(), Val::str(v.to_string())));
                     }
                 }
             }
@@ -110,12 +111,7 @@ impl Continuation {
     }
 
     /// A generator parameter that must be repeated while prop modules continue.
-    pub fn add_generator_noncontinue(
-        &mut self,
-        module: &str,
-        name: &str,
-        value: impl Into<Val>,
-    ) {
+    pub fn add_generator_noncontinue(&mut self, module: &str, name: &str, value: impl Into<Val>) {
         push(
             &mut self.generator_noncontinue,
             module,

@@ -31,9 +31,9 @@ pub mod prefixsearch;
 pub mod protectedtitles;
 pub mod querypage;
 pub mod random;
-pub mod search;
 pub mod recentchanges;
 pub mod revisions;
+pub mod search;
 pub mod siteinfo;
 
 use crate::api::error::{ApiError, ApiResult};

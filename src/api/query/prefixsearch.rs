@@ -196,4 +196,3 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
     }
     Ok(g)
 }
-

@@ -27,14 +27,28 @@ static PARAMS: &[ParamDef] = &[
         .default("older")
         .help("Order of the protection times.")
         .value_help(&[
-            ("newer", "Oldest protection first; ptstart must then be before ptend."),
-            ("older", "Newest protection first (the default); ptstart must then be after ptend."),
+            (
+                "newer",
+                "Oldest protection first; ptstart must then be before ptend.",
+            ),
+            (
+                "older",
+                "Newest protection first (the default); ptstart must then be after ptend.",
+            ),
         ]),
     ParamDef::new("start", PType::Timestamp).help("List protections from this time on."),
     ParamDef::new("end", PType::Timestamp).help("List protections up to this time."),
     ParamDef::enumeration(
         "prop",
-        &["comment", "expiry", "level", "parsedcomment", "timestamp", "user", "userid"],
+        &[
+            "comment",
+            "expiry",
+            "level",
+            "parsedcomment",
+            "timestamp",
+            "user",
+            "userid",
+        ],
     )
     .multi()
     .default("timestamp|level")
@@ -78,7 +92,11 @@ pub static PROTECTEDTITLES: ModuleDef = ModuleDef {
 fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<ProtectedTitle>, Option<String>)> {
     let newer = p.str("dir") == Some("newer");
     let limit = p.int("limit").unwrap_or(10).max(1) as usize;
-    let ts = |name: &str| p.str(name).and_then(time::parse_timestamp).map(|t| time::to_mw(&t));
+    let ts = |name: &str| {
+        p.str(name)
+            .and_then(time::parse_timestamp)
+            .map(|t| time::to_mw(&t))
+    };
     let mut q = ProtectedTitleQuery {
         namespaces: p.given("namespace").then(|| {
             p.list("namespace")

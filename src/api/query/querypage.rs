@@ -64,12 +64,10 @@ pub static QUERYPAGE: ModuleDef = ModuleDef {
     summary: "Read the report of a special page that lists pages (short pages, wanted pages, …).",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Querypage"],
-    examples: &[
-        (
-            "action=query&list=querypage&qppage=Ancientpages",
-            "The pages that were edited longest ago.",
-        ),
-    ],
+    examples: &[(
+        "action=query&list=querypage&qppage=Ancientpages",
+        "The pages that were edited longest ago.",
+    )],
     execute: Some(execute),
     generate: Some(generate),
     ..ModuleDef::new("querypage", Group::List, "ApiQueryQueryPage")

@@ -100,9 +100,12 @@ fn run(cx: &mut Cx<'_>, p: &Params, prefix: &str) -> ApiResult<Run> {
         "{rand}|{start}|{start_id}|{}",
         if end.is_some() { 1 } else { 0 }
     );
-    let namespaces: Option<Vec<i32>> = p
-        .given("namespace")
-        .then(|| p.list("namespace").iter().filter_map(|n| n.parse().ok()).collect());
+    let namespaces: Option<Vec<i32>> = p.given("namespace").then(|| {
+        p.list("namespace")
+            .iter()
+            .filter_map(|n| n.parse().ok())
+            .collect()
+    });
     let redirects = if p.flag("redirect") || p.str("filterredir") == Some("redirects") {
         Some(true)
     } else if p.str("filterredir") == Some("nonredirects") {
@@ -141,12 +144,7 @@ fn run(cx: &mut Cx<'_>, p: &Params, prefix: &str) -> ApiResult<Run> {
         rows.extend(more);
         cont = c;
     }
-    let next = cont.map(|c| {
-        format!(
-            "{rand}|{c}|{}",
-            if end.is_some() { 1 } else { 0 }
-        )
-    });
+    let next = cont.map(|c| format!("{rand}|{c}|{}", if end.is_some() { 1 } else { 0 }));
     Ok(Run {
         rows,
         next,

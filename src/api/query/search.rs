@@ -127,7 +127,13 @@ fn parse_terms(query: &str) -> Vec<Term> {
     let filtered: String = query
         .to_lowercase()
         .chars()
-        .map(|c| if legal(c) || c == '"' || c == '*' { c } else { ' ' })
+        .map(|c| {
+            if legal(c) || c == '"' || c == '*' {
+                c
+            } else {
+                ' '
+            }
+        })
         .collect();
     let chars: Vec<char> = filtered.trim().chars().collect();
     let mut terms = Vec::new();
@@ -324,7 +330,10 @@ fn snippet(text: &str, terms: &[Term]) -> String {
 /// PHP's `str_word_count`: runs of ASCII letters, `'` and `-`.
 fn word_count(text: &str) -> i64 {
     let mut bytes = text.as_bytes();
-    if let Some(rest) = bytes.strip_prefix(b"'").or_else(|| bytes.strip_prefix(b"-")) {
+    if let Some(rest) = bytes
+        .strip_prefix(b"'")
+        .or_else(|| bytes.strip_prefix(b"-"))
+    {
         bytes = rest;
     }
     if let Some(rest) = bytes.strip_suffix(b"-") {
@@ -523,11 +532,8 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
     let limit = p.int("limit").unwrap_or(10);
     let mut g = Generated::default();
     for (i, pg) in found.pages.iter().enumerate() {
-        let mut data = result_data(cx, p, pg, &found)?;
-        for k in ["ns", "title", "pageid"] {
-            data.remove(k);
-        }
-        data.set("index", offset + i as i64 + 1);
+        // Only the position is attached to the page (as MediaWiki shows it).
+        let data = Map::new().with("index", offset + i as i64 + 1);
         g.data.push(((pg.ns, pg.title.clone()), data));
         g.pages.push(pg.clone());
     }
@@ -566,6 +572,9 @@ mod tests {
             snippet("Uses the box template.\n{{Box|x}}\nbox again\nbox", &t),
             "Uses the <span class='searchmatch'>box</span> template.\n{{<span class='searchmatch'>Box</span>|x}}\n"
         );
-        assert_eq!(word_count("This is the sandbox. Feel free to edit.\n[[Category:Refwiki pages]]"), 11);
+        assert_eq!(
+            word_count("This is the sandbox. Feel free to edit.\n[[Category:Refwiki pages]]"),
+            11
+        );
     }
 }

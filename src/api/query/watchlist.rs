@@ -47,8 +47,7 @@ const SHOW: &[&str] = &[
 ];
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::boolean("allrev")
-        .help("List every change of a page, not only its latest one."),
+    ParamDef::boolean("allrev").help("List every change of a page, not only its latest one."),
     ParamDef::new("start", PType::Timestamp).help("List changes from this time on."),
     ParamDef::new("end", PType::Timestamp).help("List changes up to this time."),
     ParamDef::new("namespace", PType::Namespace)
@@ -66,7 +65,10 @@ static PARAMS: &[ParamDef] = &[
         .help("Order of the changes.")
         .value_help(&[
             ("newer", "Oldest first; wlstart must then be before wlend."),
-            ("older", "Newest first (the default); wlstart must then be after wlend."),
+            (
+                "older",
+                "Newest first (the default); wlstart must then be after wlend.",
+            ),
         ]),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
@@ -76,7 +78,10 @@ static PARAMS: &[ParamDef] = &[
         .default("ids|title|flags")
         .help("What to tell about each change.")
         .value_help(&[
-            ("ids", "The ids of the page, the revision and the previous revision."),
+            (
+                "ids",
+                "The ids of the page, the revision and the previous revision.",
+            ),
             ("title", "The title of the page."),
             ("flags", "Whether the change was new, minor or by a bot."),
             ("user", "Who made the change."),
@@ -86,7 +91,10 @@ static PARAMS: &[ParamDef] = &[
             ("timestamp", "When the change was made."),
             ("patrol", "Whether the change was patrolled."),
             ("sizes", "The page size before and after the change."),
-            ("notificationtimestamp", "When the user was last notified of a change to the page."),
+            (
+                "notificationtimestamp",
+                "When the user was last notified of a change to the page.",
+            ),
             ("loginfo", "For log entries, the details of the log entry."),
             ("tags", "The tags of the change."),
             ("expiry", "When the page leaves the watchlist."),
@@ -171,7 +179,9 @@ fn run(cx: &mut Cx<'_>, p: &Params, listing: bool) -> ApiResult<(Vec<Row>, Optio
             return Err(ApiError::coded("show", Msg::new("apierror-show")));
         }
     }
-    if (on("patrolled") || on("!patrolled")) && !cx.user.has("patrol") && !cx.user.has("patrolmarks")
+    if (on("patrolled") || on("!patrolled"))
+        && !cx.user.has("patrol")
+        && !cx.user.has("patrolmarks")
     {
         return Err(ApiError::coded(
             "permissiondenied",

@@ -42,10 +42,8 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
         .help("Order of the titles."),
-    ParamDef::string("fromtitle")
-        .help("List titles from this one on (with its namespace prefix)."),
-    ParamDef::string("totitle")
-        .help("List titles up to this one (with its namespace prefix)."),
+    ParamDef::string("fromtitle").help("List titles from this one on (with its namespace prefix)."),
+    ParamDef::string("totitle").help("List titles up to this one (with its namespace prefix)."),
 ];
 
 pub static WATCHLISTRAW: ModuleDef = ModuleDef {
@@ -115,7 +113,11 @@ fn title_part(cx: &Cx<'_>, part: &str) -> ApiResult<(i32, String)> {
             Msg::new("apierror-invalidtitle").p(escape_wikitext(part)),
         )
     };
-    let t = cx.app.titles.parse(&format!("{part}X"), 0).map_err(|_| bad())?;
+    let t = cx
+        .app
+        .titles
+        .parse(&format!("{part}X"), 0)
+        .map_err(|_| bad())?;
     if !t.interwiki.is_empty() || !t.fragment.is_empty() {
         return Err(bad());
     }

@@ -12,7 +12,10 @@ use crate::storage::pages::{RcQuery, RecentChange};
 use crate::storage::Page;
 
 fn ns_in(sql: &mut String, args: &mut Vec<Value>, col: &str, ns: &[i32]) {
-    sql.push_str(&format!(" AND {col} IN ({})", placeholders(ns.len().max(1))));
+    sql.push_str(&format!(
+        " AND {col} IN ({})",
+        placeholders(ns.len().max(1))
+    ));
     if ns.is_empty() {
         args.push(Value::Integer(i64::MIN));
     }
@@ -151,10 +154,12 @@ fn query_page_sql(name: &str) -> Option<&'static str> {
              ORDER BY COUNT(*) DESC, page_namespace, page_title"
         }
         // Reports about files: nothing to list until the wiki has files.
-        "ListDuplicatedFiles" | "MediaStatistics" | "Mostimages" | "Uncategorizedimages"
-        | "Unusedimages" | "Wantedfiles" => {
-            "SELECT 0, '', NULL WHERE 0"
-        }
+        "ListDuplicatedFiles"
+        | "MediaStatistics"
+        | "Mostimages"
+        | "Uncategorizedimages"
+        | "Unusedimages"
+        | "Wantedfiles" => "SELECT 0, '', NULL WHERE 0",
         _ => return None,
     })
 }
@@ -308,11 +313,7 @@ impl<T: Conn> ListsRead for T {
             Some(false) => sql.push_str(" AND wl_notificationtimestamp IS NULL"),
             None => {}
         }
-        let (ge, le) = if q.descending {
-            ("<", ">")
-        } else {
-            (">", "<")
-        };
+        let (ge, le) = if q.descending { ("<", ">") } else { (">", "<") };
         for (bound, op) in [(&q.start, ge), (&q.from, ge), (&q.until, le)] {
             if let Some((ns, title)) = bound {
                 sql.push_str(&format!(

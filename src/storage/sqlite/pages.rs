@@ -37,7 +37,8 @@ fn rev_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
     })
 }
 
-pub(super) const RC_COLUMNS: &str = "rc_id, rc_timestamp, rc_actor, actor_name, COALESCE(actor_user, 0), \
+pub(super) const RC_COLUMNS: &str =
+    "rc_id, rc_timestamp, rc_actor, actor_name, COALESCE(actor_user, 0), \
      rc_namespace, rc_title, rc_comment, rc_minor, rc_bot, rc_new, rc_cur_id, rc_this_oldid, \
      rc_last_oldid, rc_type, rc_source, rc_patrolled, rc_ip, rc_old_len, rc_new_len, rc_deleted, \
      rc_logid, rc_log_type, rc_log_action, rc_params, COALESCE(page_is_redirect, 0)";
