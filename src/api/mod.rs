@@ -520,7 +520,7 @@ impl<'a> Cx<'a> {
 
     /// Records a continuation value of the running query submodule (`name`
     /// unprefixed); as a generator it goes to the generator's continuation.
-    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<String>) {
+    pub fn add_continue(&mut self, def: &ModuleDef, name: &str, value: impl Into<Val>) {
         if let Some(c) = self.continuation.as_mut() {
             c.add(def.name, &format!("{}{}", def.prefix, name), value);
         }
@@ -550,6 +550,11 @@ impl<'a> Cx<'a> {
                 let param = match w.msg.params.first() {
                     Some(message::Param::Text(n)) => n.clone(),
                     _ => String::new(),
+                };
+                // A deprecated value names itself (`srprop=score`).
+                let param = match w.data.as_ref().and_then(|d| d.get("feature")) {
+                    Some(Val::Str(f)) => f.clone(),
+                    _ => param,
                 };
                 let feature = format!("{}&{param}", def.request_path());
                 let saved = std::mem::replace(&mut self.module_path, path.clone());

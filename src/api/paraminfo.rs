@@ -487,7 +487,8 @@ pub fn default_val(def: &ParamDef) -> Option<Val> {
         def.ptype,
         PType::Integer { .. } | PType::Limit { .. } | PType::Namespace
     );
-    if numeric && !def.multi {
+    // Multi-valued namespaces default to the integer NS_MAIN in MediaWiki too.
+    if numeric && (!def.multi || def.ptype == PType::Namespace) {
         if let Ok(i) = d.parse::<i64>() {
             return Some(Val::Int(i));
         }

@@ -503,6 +503,20 @@ fn validate_one(
                     data: None,
                 });
             }
+            for v in good
+                .iter()
+                .filter(|v| def.deprecated_values.contains(&v.as_str()))
+            {
+                warnings.push(ParamWarning {
+                    code: "deprecation".into(),
+                    msg: Msg::new("paramvalidator-deprecated-value")
+                        .plain(full)
+                        .plain(v.as_str()),
+                    data: Some(
+                        crate::api::result::Map::new().with("feature", format!("{full}={v}")),
+                    ),
+                });
+            }
             Ok(Some(PVal::List(good)))
         }
         _ => {

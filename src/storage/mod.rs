@@ -12,7 +12,9 @@
 //! `sqlite/<area>.rs`.
 
 pub mod links;
+pub mod lists;
 pub mod pages;
+pub mod search;
 pub mod sqlite;
 
 pub use pages::{PagesRead, PagesWrite};
@@ -151,7 +153,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn: PagesRead + links::LinksRead {
+pub trait ReadTxn: PagesRead + links::LinksRead + search::SearchRead + lists::ListsRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;

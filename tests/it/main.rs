@@ -2,6 +2,7 @@
 
 mod auth;
 mod envelope;
+mod lists;
 mod pages;
 mod parsing;
 mod purge;

@@ -9,9 +9,10 @@
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::message::Msg;
 use crate::api::request::RawRequest;
-use crate::api::result::Map;
+use crate::api::result::{Map, Val};
 
-type Kvps = Vec<(String, String)>;
+/// Parameter name → value (a string, or an integer where MediaWiki gives one).
+type Kvps = Vec<(String, Val)>;
 
 #[derive(Debug, Clone, Default)]
 pub struct Continuation {
@@ -27,7 +28,7 @@ pub struct Continuation {
     generator_done: bool,
 }
 
-fn push(list: &mut Vec<(String, Kvps)>, module: &str, name: String, value: String) {
+fn push(list: &mut Vec<(String, Kvps)>, module: &str, name: String, value: Val) {
     let idx = match list.iter().position(|(m, _)| m == module) {
         Some(i) => i,
         None => {
@@ -67,7 +68,8 @@ impl Continuation {
             } else {
                 for name in parts[0].split('|') {
                     if let Some(v) = req.peek(name) {
-                        c.generator_params.push((name.to_string(), v.to_string()));
+                        c.generator_params
+                            .push((name.to_string(), Val::str(v.to_string())));
                     }
                 }
             }
@@ -94,12 +96,12 @@ impl Continuation {
     }
 
     /// A continuation parameter of a module (`name` is the full, prefixed name).
-    pub fn add(&mut self, module: &str, name: &str, value: impl Into<String>) {
+    pub fn add(&mut self, module: &str, name: &str, value: impl Into<Val>) {
         push(&mut self.data, module, name.to_string(), value.into());
     }
 
     /// A continuation parameter of the generator (`name` with its `g` prefix).
-    pub fn add_generator(&mut self, module: &str, name: &str, value: impl Into<String>) {
+    pub fn add_generator(&mut self, module: &str, name: &str, value: impl Into<Val>) {
         push(
             &mut self.generator_data,
             module,
@@ -109,12 +111,7 @@ impl Continuation {
     }
 
     /// A generator parameter that must be repeated while prop modules continue.
-    pub fn add_generator_noncontinue(
-        &mut self,
-        module: &str,
-        name: &str,
-        value: impl Into<String>,
-    ) {
+    pub fn add_generator_noncontinue(&mut self, module: &str, name: &str, value: impl Into<Val>) {
         push(
             &mut self.generator_noncontinue,
             module,

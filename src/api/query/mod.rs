@@ -27,8 +27,13 @@ pub mod logevents;
 pub mod pageprops;
 pub mod pageset;
 pub mod pageswithprop;
+pub mod prefixsearch;
+pub mod protectedtitles;
+pub mod querypage;
+pub mod random;
 pub mod recentchanges;
 pub mod revisions;
+pub mod search;
 pub mod siteinfo;
 
 use crate::api::error::{ApiError, ApiResult};
@@ -44,6 +49,8 @@ use pageset::{DataSource, PageSet};
 pub mod tokens;
 pub mod userinfo;
 pub mod users;
+pub mod watchlist;
+pub mod watchlistraw;
 
 /// Query submodules (meta, list, prop).
 pub static SUBMODULES: &[&ModuleDef] = &[
@@ -76,6 +83,13 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &pageswithprop::PAGESWITHPROP,
     &iwbacklinks::IWBACKLINKS,
     &iwbacklinks::LANGBACKLINKS,
+    &search::SEARCH,
+    &prefixsearch::PREFIXSEARCH,
+    &random::RANDOM,
+    &protectedtitles::PROTECTEDTITLES,
+    &querypage::QUERYPAGE,
+    &watchlist::WATCHLIST,
+    &watchlistraw::WATCHLISTRAW,
 ];
 
 /// A submodule by name, in any group.

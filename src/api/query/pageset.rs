@@ -80,6 +80,9 @@ pub struct Generated {
     pub titles: Vec<(i32, String)>,
     /// Continuation parameters, unprefixed (`continue` → `gapcontinue`).
     pub continues: Vec<(&'static str, String)>,
+    /// Values a generator attaches to its pages (MediaWiki's `setGeneratorData`,
+    /// such as the `index` of search results), by (namespace, DB key).
+    pub data: Vec<((i32, String), Map)>,
 }
 
 #[derive(Debug, Clone)]
@@ -101,6 +104,8 @@ pub struct PageSet {
     pub redirects: Vec<Redirect>,
     /// Redirect pages waiting for resolution (only with `redirects`).
     pending: Vec<Page>,
+    /// Generator data for the page entries (see [`Generated::data`]).
+    pub generator_data: Vec<((i32, String), Map)>,
     fake_id: i64,
     /// Every (namespace, DB key) already classified.
     seen: HashSet<(i32, String)>,
@@ -127,6 +132,7 @@ impl PageSet {
             rev_ids: Vec::new(),
             redirects: Vec::new(),
             pending: Vec::new(),
+            generator_data: Vec::new(),
             fake_id: -1,
             seen: HashSet::new(),
         }
@@ -507,6 +513,7 @@ impl PageSet {
 
     /// Adds a generator's output (rows first, in generator order, then titles).
     pub fn add_generated(&mut self, cx: &mut Cx<'_>, g: Generated) -> ApiResult<()> {
+        self.generator_data.extend(g.data);
         for row in g.pages {
             self.add_row(row);
         }
@@ -663,13 +670,20 @@ impl PageSet {
             pages.set(s.fake_id.to_string(), v);
         }
         for p in &self.good {
-            pages.set(
-                p.id.to_string(),
-                Map::new()
-                    .with("pageid", p.id)
-                    .with("ns", p.ns)
-                    .with("title", page_title_text(cx, p)),
-            );
+            let mut v = Map::new()
+                .with("pageid", p.id)
+                .with("ns", p.ns)
+                .with("title", page_title_text(cx, p));
+            if let Some((_, data)) = self
+                .generator_data
+                .iter()
+                .find(|((ns, t), _)| *ns == p.ns && *t == p.title)
+            {
+                for (k, val) in &data.entries {
+                    v.set(k.clone(), val.clone());
+                }
+            }
+            pages.set(p.id.to_string(), v);
         }
         pages
     }

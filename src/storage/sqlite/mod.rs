@@ -2,7 +2,9 @@
 //! as SQLite requires) and a small pool of readers.
 
 mod links;
+mod lists;
 mod pages;
+mod search;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};

@@ -37,12 +37,13 @@ fn rev_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Revision> {
     })
 }
 
-const RC_COLUMNS: &str = "rc_id, rc_timestamp, rc_actor, actor_name, COALESCE(actor_user, 0), \
+pub(super) const RC_COLUMNS: &str =
+    "rc_id, rc_timestamp, rc_actor, actor_name, COALESCE(actor_user, 0), \
      rc_namespace, rc_title, rc_comment, rc_minor, rc_bot, rc_new, rc_cur_id, rc_this_oldid, \
      rc_last_oldid, rc_type, rc_source, rc_patrolled, rc_ip, rc_old_len, rc_new_len, rc_deleted, \
      rc_logid, rc_log_type, rc_log_action, rc_params, COALESCE(page_is_redirect, 0)";
 
-fn rc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecentChange> {
+pub(super) fn rc_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<RecentChange> {
     Ok(RecentChange {
         id: r.get(0)?,
         timestamp: r.get(1)?,
@@ -118,6 +119,92 @@ fn ts_id_bound(
             sql.push_str(&format!(" AND {ts_col} {op}= ?"));
             args.push(Value::Text(bound.0.clone()));
         }
+    }
+}
+
+/// Appends the filters of an [`RcQuery`] (not its order or limit) to a query over
+/// `recentchanges JOIN actor LEFT JOIN page`.
+pub(super) fn rc_conditions(q: &RcQuery, sql: &mut String, args: &mut Vec<Value>) {
+    if let Some(b) = &q.start {
+        ts_id_bound(sql, args, "rc_timestamp", "rc_id", b, q.newer);
+    }
+    if let Some(e) = &q.end {
+        sql.push_str(if q.newer {
+            " AND rc_timestamp <= ?"
+        } else {
+            " AND rc_timestamp >= ?"
+        });
+        args.push(Value::Text(e.clone()));
+    }
+    if let Some(ns) = &q.namespaces {
+        sql.push_str(&format!(
+            " AND rc_namespace IN ({})",
+            placeholders(ns.len().max(1))
+        ));
+        if ns.is_empty() {
+            args.push(Value::Integer(i64::MIN));
+        }
+        args.extend(ns.iter().map(|n| Value::Integer(i64::from(*n))));
+    }
+    if let Some(u) = &q.user {
+        sql.push_str(" AND actor_name = ?");
+        args.push(Value::Text(u.clone()));
+    }
+    if let Some(u) = &q.exclude_user {
+        sql.push_str(" AND actor_name != ?");
+        args.push(Value::Text(u.clone()));
+    }
+    if let Some(types) = &q.types {
+        sql.push_str(&format!(
+            " AND rc_type IN ({})",
+            placeholders(types.len().max(1))
+        ));
+        if types.is_empty() {
+            args.push(Value::Integer(-1));
+        }
+        args.extend(types.iter().map(|t| Value::Integer(*t)));
+    }
+    for (col, v) in [("rc_minor", q.minor), ("rc_bot", q.bot)] {
+        match v {
+            Some(true) => sql.push_str(&format!(" AND {col} != 0")),
+            Some(false) => sql.push_str(&format!(" AND {col} = 0")),
+            None => {}
+        }
+    }
+    match q.anon {
+        Some(true) => sql.push_str(" AND actor_user IS NULL"),
+        Some(false) => sql.push_str(" AND actor_user IS NOT NULL"),
+        None => {}
+    }
+    match q.redirect {
+        Some(true) => sql.push_str(" AND page_is_redirect = 1"),
+        Some(false) => sql.push_str(" AND (page_is_redirect = 0 OR page_is_redirect IS NULL)"),
+        None => {}
+    }
+    match q.patrolled {
+        Some(true) => sql.push_str(" AND rc_patrolled != 0"),
+        Some(false) => sql.push_str(" AND rc_patrolled = 0"),
+        None => {}
+    }
+    match q.autopatrolled {
+        Some(true) => sql.push_str(" AND rc_patrolled = 2"),
+        Some(false) => sql.push_str(" AND rc_patrolled != 2"),
+        None => {}
+    }
+    if q.top_only {
+        sql.push_str(" AND rc_this_oldid = page_latest");
+    }
+    if let Some((ns, t)) = &q.title {
+        sql.push_str(" AND rc_namespace = ? AND rc_title = ?");
+        args.push(Value::Integer(i64::from(*ns)));
+        args.push(Value::Text(t.clone()));
+    }
+    if let Some(tag) = &q.tag {
+        sql.push_str(
+            " AND EXISTS (SELECT 1 FROM change_tag JOIN change_tag_def ON ctd_id = ct_tag_id \
+             WHERE ct_rc_id = rc_id AND ctd_name = ?)",
+        );
+        args.push(Value::Text(tag.clone()));
     }
 }
 
@@ -289,87 +376,7 @@ impl<T: Conn> PagesRead for T {
              LEFT JOIN page ON page_id = rc_cur_id WHERE 1"
         );
         let mut args: Vec<Value> = Vec::new();
-        if let Some(b) = &q.start {
-            ts_id_bound(&mut sql, &mut args, "rc_timestamp", "rc_id", b, q.newer);
-        }
-        if let Some(e) = &q.end {
-            sql.push_str(if q.newer {
-                " AND rc_timestamp <= ?"
-            } else {
-                " AND rc_timestamp >= ?"
-            });
-            args.push(Value::Text(e.clone()));
-        }
-        if let Some(ns) = &q.namespaces {
-            sql.push_str(&format!(
-                " AND rc_namespace IN ({})",
-                placeholders(ns.len().max(1))
-            ));
-            if ns.is_empty() {
-                args.push(Value::Integer(i64::MIN));
-            }
-            args.extend(ns.iter().map(|n| Value::Integer(i64::from(*n))));
-        }
-        if let Some(u) = &q.user {
-            sql.push_str(" AND actor_name = ?");
-            args.push(Value::Text(u.clone()));
-        }
-        if let Some(u) = &q.exclude_user {
-            sql.push_str(" AND actor_name != ?");
-            args.push(Value::Text(u.clone()));
-        }
-        if let Some(types) = &q.types {
-            sql.push_str(&format!(
-                " AND rc_type IN ({})",
-                placeholders(types.len().max(1))
-            ));
-            if types.is_empty() {
-                args.push(Value::Integer(-1));
-            }
-            args.extend(types.iter().map(|t| Value::Integer(*t)));
-        }
-        for (col, v) in [("rc_minor", q.minor), ("rc_bot", q.bot)] {
-            match v {
-                Some(true) => sql.push_str(&format!(" AND {col} != 0")),
-                Some(false) => sql.push_str(&format!(" AND {col} = 0")),
-                None => {}
-            }
-        }
-        match q.anon {
-            Some(true) => sql.push_str(" AND actor_user IS NULL"),
-            Some(false) => sql.push_str(" AND actor_user IS NOT NULL"),
-            None => {}
-        }
-        match q.redirect {
-            Some(true) => sql.push_str(" AND page_is_redirect = 1"),
-            Some(false) => sql.push_str(" AND (page_is_redirect = 0 OR page_is_redirect IS NULL)"),
-            None => {}
-        }
-        match q.patrolled {
-            Some(true) => sql.push_str(" AND rc_patrolled != 0"),
-            Some(false) => sql.push_str(" AND rc_patrolled = 0"),
-            None => {}
-        }
-        match q.autopatrolled {
-            Some(true) => sql.push_str(" AND rc_patrolled = 2"),
-            Some(false) => sql.push_str(" AND rc_patrolled != 2"),
-            None => {}
-        }
-        if q.top_only {
-            sql.push_str(" AND rc_this_oldid = page_latest");
-        }
-        if let Some((ns, t)) = &q.title {
-            sql.push_str(" AND rc_namespace = ? AND rc_title = ?");
-            args.push(Value::Integer(i64::from(*ns)));
-            args.push(Value::Text(t.clone()));
-        }
-        if let Some(tag) = &q.tag {
-            sql.push_str(
-                " AND EXISTS (SELECT 1 FROM change_tag JOIN change_tag_def ON ctd_id = ct_tag_id \
-                 WHERE ct_rc_id = rc_id AND ctd_name = ?)",
-            );
-            args.push(Value::Text(tag.clone()));
-        }
+        rc_conditions(q, &mut sql, &mut args);
         let dir = if q.newer { "ASC" } else { "DESC" };
         sql.push_str(&format!(
             " ORDER BY rc_timestamp {dir}, rc_id {dir} LIMIT ?"
