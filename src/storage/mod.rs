@@ -11,10 +11,14 @@
 //! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
 //! `sqlite/<area>.rs`.
 
+pub mod archive;
 pub mod pages;
 pub mod sqlite;
+pub mod tags;
 
+pub use archive::{ArchiveRead, ArchiveWrite};
 pub use pages::{PagesRead, PagesWrite};
+pub use tags::{TagsRead, TagsWrite};
 
 use anyhow::Result;
 
@@ -150,7 +154,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn: PagesRead {
+pub trait ReadTxn: PagesRead + ArchiveRead + TagsRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -178,7 +182,7 @@ pub trait ReadTxn: PagesRead {
     fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
-pub trait WriteTxn: ReadTxn + PagesWrite {
+pub trait WriteTxn: ReadTxn + PagesWrite + ArchiveWrite + TagsWrite {
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

@@ -30,6 +30,37 @@ pub fn after_save(app: &App, txn: &mut dyn WriteTxn, page: &SavedPage<'_>) -> Re
     Ok(())
 }
 
+/// Removes a deleted page's link-table rows and queues updates of the pages that
+/// linked to, embedded or redirected to it (they now show a red link). Runs in
+/// the caller's transaction.
+pub fn after_delete(
+    app: &App,
+    txn: &mut dyn WriteTxn,
+    page_id: i64,
+    title: &Title,
+    now: &str,
+) -> Result<()> {
+    let _ = app;
+    txn.delete_link_rows(page_id)?;
+    if txn.has_backlinks(title.ns, &title.dbkey)? {
+        txn.push_job(
+            "htmlCacheUpdate",
+            title.ns,
+            &title.dbkey,
+            r#"{"table":"pagelinks","recursive":true}"#,
+            now,
+        )?;
+        txn.push_job(
+            "refreshLinks",
+            title.ns,
+            &title.dbkey,
+            r#"{"table":"templatelinks","recursive":true}"#,
+            now,
+        )?;
+    }
+    Ok(())
+}
+
 /// The target of a `#REDIRECT [[Target]]` page (wikitext only), with its fragment.
 pub fn redirect_target(app: &App, content_model: &str, text: &str) -> Option<Title> {
     if content_model != "wikitext" {

@@ -1,7 +1,9 @@
 //! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
 //! as SQLite requires) and a small pool of readers.
 
+mod archive;
 mod pages;
+mod tags;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -18,6 +20,7 @@ use super::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
+    include_str!("../../../migrations/sqlite/0003_archive.sql"),
 ];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");
