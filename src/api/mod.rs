@@ -8,6 +8,7 @@
 
 pub mod clientlogin;
 pub mod createaccount;
+pub mod delete;
 pub mod edit;
 pub mod error;
 pub mod format;
@@ -18,11 +19,13 @@ pub mod message;
 pub mod pageset;
 pub mod paraminfo;
 pub mod params;
+pub mod managetags;
 pub mod query;
 pub mod request;
 pub mod result;
 #[cfg(test)]
 mod structure_tests;
+pub mod undelete;
 pub mod userrights;
 
 use std::sync::Arc;
@@ -172,6 +175,9 @@ pub static ACTIONS: &[&ModuleDef] = &[
     &createaccount::CREATEACCOUNT,
     &userrights::USERRIGHTS,
     &edit::EDIT,
+    &delete::DELETE,
+    &undelete::UNDELETE,
+    &managetags::MANAGETAGS,
 ];
 
 /// Output formats.

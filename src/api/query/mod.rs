@@ -17,6 +17,7 @@ pub mod pageset;
 pub mod recentchanges;
 pub mod revisions;
 pub mod siteinfo;
+pub mod tags;
 
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::message::Msg;
@@ -44,6 +45,7 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &recentchanges::RECENTCHANGES,
     &logevents::LOGEVENTS,
     &allrevisions::ALLREVISIONS,
+    &tags::TAGS,
 ];
 
 /// A submodule by name, in any group.
