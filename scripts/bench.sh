@@ -33,16 +33,25 @@ declare -A QUERY=(
   [unknown-action]="action=nosuchaction&format=json"
 )
 
-# run URL CONCURRENCY → "req/s p50 p99 errors"
+# Write workloads: wrk Lua scripts in scripts/bench/ (POSTs; errors include API
+# errors such as MediaWiki's rate limit, which allows 8 anonymous edits a minute).
+declare -a WRITE_NAMES=("edit-new-page")
+declare -A SCRIPT=(
+  [edit-new-page]="scripts/bench/edit.lua"
+)
+
+# run URL CONCURRENCY [LUA] [HEADER] → "req/s p50 p99 errors"
 run() {
-  local url=$1 c=$2 threads=1
+  local url=$1 c=$2 script=${3:-} threads=1
   [ "$c" -gt 1 ] && threads=2
-  local hdr=()
-  [ -n "${3:-}" ] && hdr=(-H "$3")
-  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "${hdr[@]}" "$url" 2>&1 | awk '
+  local args=()
+  [ -n "$script" ] && args=(-s "$script")
+  [ -n "${4:-}" ] && args+=(-H "$4")
+  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency "${args[@]}" "$url" 2>&1 | awk '
     /Requests\/sec/ { rps = $2 }
     /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
     /Non-2xx or 3xx/ { err += $NF } /Socket errors/ { err += 1 }
+    /^api-errors/ { err += $2 }
     END { printf "%s %s %s %d\n", rps, p50, p99, err }'
 }
 
@@ -114,16 +123,28 @@ mcookie=""
 [ $ref_up = 1 ] && [ -n "$REF_BOT_PASS" ] && mcookie=$(session_cookie "$REFWIKI_API" "$REF_BOT_USER" "$REF_BOT_PASS")
 for c in 1 16; do
   q="action=query&meta=tokens&type=csrf&format=json"
-  read -r rps p50 p99 err < <(run "$api?$q" "$c" "Cookie: $wcookie")
+  read -r rps p50 p99 err < <(run "$api?$q" "$c" "" "Cookie: $wcookie")
   printf "%-22s %4s | %12s %7s" "meta=tokens (session)" "$c" "$rps" "$err"
   if [ -n "$mcookie" ]; then
-    read -r mrps _ _ merr < <(run "$REFWIKI_API?$q" "$c" "Cookie: $mcookie")
+    read -r mrps _ _ merr < <(run "$REFWIKI_API?$q" "$c" "" "Cookie: $mcookie")
     ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
     printf " | %12s %7s %8s" "$mrps" "$merr" "$ratio"
   fi
   printf "\n"
 done
 
+for name in "${WRITE_NAMES[@]}"; do
+  for c in 1 16; do
+    read -r rps p50 p99 err < <(run "$api" "$c" "${SCRIPT[$name]}")
+    printf "%-16s %4s | %12s %9s %9s %6s" "$name" "$c" "$rps" "$p50" "$p99" "$err"
+    if [ $ref_up = 1 ]; then
+      read -r mrps mp50 mp99 merr < <(run "$REFWIKI_API" "$c" "${SCRIPT[$name]}")
+      ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+      printf " | %12s %9s %9s %8s (MW errors %s)" "$mrps" "$mp50" "$mp99" "$ratio" "$merr"
+    fi
+    printf "\n"
+  done
+done
 rss=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$pid/status")
 echo "wikid peak RSS: $rss"
 [ $ref_up = 1 ] || echo "(reference MediaWiki not reachable at $REFWIKI_API: wikid figures only)"

@@ -12,6 +12,7 @@ cargo test --locked --lib --bins --tests 2>&1 | tee target/test-output.txt
 
 echo
 python3 scripts/transcripts.py --wikid target/debug/wikid
+python3 scripts/check-help-originality.py
 
 # One closing line for the whole run.
 awk '/^test result:/ { p += $4; f += $6 } END { printf "all tests: %d passed, %d failed\n", p, f }' \

@@ -105,7 +105,7 @@ def record(wikid, work):
         out = work / "out"
         cmd = [sys.executable, str(REFWIKI / "capture.py"), "--api", api, "--env", str(env),
                "--out", str(out)]
-        if os.environ.get("WIKID_TRANSCRIPTS_FIXTURE", "0") != "1":
+        if os.environ.get("WIKID_TRANSCRIPTS_FIXTURE", "1") != "1":
             cmd.append("--no-fixture")
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
         (work / "capture.log").write_text(r.stdout + r.stderr)

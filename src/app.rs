@@ -24,6 +24,8 @@ pub struct App {
     pub perms: GroupPermissions,
     /// This machine's name, for `servedby` and maxlag's `host`.
     pub hostname: String,
+    /// The purger of the caches in front of the wiki, when configured.
+    pub cdn: Option<crate::cdn::Cdn>,
 }
 
 impl App {
@@ -49,6 +51,18 @@ impl App {
         let hostname = std::fs::read_to_string("/etc/hostname")
             .map(|s| s.trim().to_string())
             .unwrap_or_else(|_| "localhost".into());
+        let cdn_host = if config.server.is_empty() {
+            config.listen.clone()
+        } else {
+            config
+                .server
+                .split("://")
+                .nth(1)
+                .unwrap_or(&config.server)
+                .trim_end_matches('/')
+                .to_string()
+        };
+        let cdn = crate::cdn::Cdn::start(config.cdn_servers.clone(), cdn_host);
         Ok(App {
             config,
             store,
@@ -56,7 +70,28 @@ impl App {
             titles,
             perms,
             hostname,
+            cdn,
         })
+    }
+
+    /// Sends CDN purges for these pages (namespace, DB key), when caches are configured.
+    pub fn purge_cdn(&self, pages: &[(i32, String)]) {
+        let Some(cdn) = &self.cdn else { return };
+        let mut paths = Vec::new();
+        for (ns, dbkey) in pages {
+            let title = crate::wiki::title::Title {
+                ns: *ns,
+                dbkey: dbkey.clone(),
+                fragment: String::new(),
+                interwiki: String::new(),
+            };
+            paths.extend(crate::cdn::page_paths(
+                &self.config.article_path,
+                &self.config.script_path,
+                &title.prefixed_dbkey(&self.titles),
+            ));
+        }
+        cdn.purge(paths);
     }
 
     /// `$wgServer`, or the request's own scheme and host when not configured.

@@ -48,6 +48,11 @@ pub struct Config {
     /// `$wgDeleteRevisionsLimit`: deleting pages with more revisions needs the
     /// `bigdelete` right; 0 turns the check off.
     pub delete_revisions_limit: i64,
+    /// `$wgCdnServers`: caches in front of the wiki (`host:port`) that receive HTTP
+    /// `PURGE` requests when pages change or are purged.
+    pub cdn_servers: Vec<String>,
+    /// Create the Main Page on a new installation, as MediaWiki's installer does.
+    pub create_main_page: bool,
     /// The first administrator, created on an empty database.
     pub admin_user: String,
     pub admin_password: Option<String>,
@@ -74,6 +79,8 @@ impl Default for Config {
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
             delete_revisions_limit: 0,
+            cdn_servers: Vec::new(),
+            create_main_page: true,
             admin_user: "Admin".into(),
             admin_password: None,
         }

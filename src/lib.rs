@@ -7,6 +7,7 @@ pub mod admin;
 pub mod api;
 pub mod app;
 pub mod auth;
+pub mod cdn;
 pub mod config;
 pub mod http;
 pub mod storage;
@@ -27,7 +28,56 @@ pub fn open_app(config: Config) -> Result<(App, Option<(String, String)>)> {
     let store = storage::open(&config)?;
     let created = ensure_admin(&config, store.as_ref())?;
     let app = App::new(config, store)?;
+    ensure_main_page(&app)?;
     Ok((app, created))
+}
+
+/// The text of the Main Page a new wiki starts with.
+const MAIN_PAGE_TEXT: &str = "'''This wiki runs on wikid.'''\n\n\
+Bots and tools talk to it through the Action API at <code>api.php</code>, \
+as they would to MediaWiki.\n";
+
+/// On a new installation, creates the Main Page as MediaWiki's installer does:
+/// the first revision, by the system user "MediaWiki default", with a creation
+/// log entry. Runs once; a later deletion of the page is respected.
+fn ensure_main_page(app: &App) -> Result<()> {
+    let mut w = app.store.write()?;
+    if w.meta("installed")?.is_some() || !app.config.create_main_page {
+        return Ok(());
+    }
+    let now = util::time::to_mw(&util::time::now());
+    let title = app
+        .titles
+        .parse("Main Page", 0)
+        .map_err(|e| anyhow::anyhow!("main page title: {}", e.key()))?;
+    if w.page_by_title(title.ns, &title.dbkey)?.is_none() {
+        let system = auth::User {
+            name: "MediaWiki default".into(),
+            ..auth::User::anonymous("127.0.0.1", &app.perms)
+        };
+        wiki::page::save(
+            app,
+            w.as_mut(),
+            &wiki::page::Edit {
+                title: &title,
+                page: None,
+                text: MAIN_PAGE_TEXT,
+                model: "wikitext",
+                summary: "",
+                minor: false,
+                bot: false,
+                tags: &[],
+                user: &system,
+                ip: "127.0.0.1",
+                now: &now,
+                recent_change: true,
+                update_links: true,
+                auto_summary: false,
+            },
+        )?;
+    }
+    w.set_meta("installed", &now)?;
+    w.commit()
 }
 
 /// Opens storage and builds the application without creating anything (for the

@@ -53,6 +53,12 @@ enum Command {
     /// Manage bot passwords.
     #[command(subcommand)]
     Botpassword(BotPasswordCommand),
+    /// Import a MediaWiki XML export (Special:Export or dumpBackup.php), all
+    /// revisions; link tables are filled afterwards by the job queue.
+    Import {
+        /// The XML file.
+        file: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -182,7 +188,33 @@ fn main() -> Result<()> {
             println!("{pass}");
             Ok(())
         }
+        Command::Import { file } => import(config, &file),
     }
+}
+
+fn import(config: Config, file: &std::path::Path) -> Result<()> {
+    use std::io::Write;
+    let (app, _) = wikid::open_app(config)?;
+    let started = std::time::Instant::now();
+    let stats = wikid::wiki::import::import_file(&app, file, |s| {
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        eprint!(
+            "\rimported {} pages, {} revisions ({:.0} revisions/s)",
+            s.pages,
+            s.revisions,
+            s.revisions as f64 / secs
+        );
+        let _ = std::io::stderr().flush();
+    })?;
+    eprintln!();
+    println!(
+        "imported {} pages and {} revisions ({} already present) in {:.1}s; link updates queued",
+        stats.pages,
+        stats.revisions,
+        stats.skipped,
+        started.elapsed().as_secs_f64()
+    );
+    Ok(())
 }
 
 fn serve(config: Config) -> Result<()> {

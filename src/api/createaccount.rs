@@ -32,7 +32,7 @@ pub static CREATEACCOUNT: ModuleDef = ModuleDef {
     write_rights: true,
     must_post: true,
     token: Some("createaccount"),
-    summary: "Create a new user account.",
+    summary: "Register a new account with a user name and password.",
     extra_help: &[
         "Send the fields username, password and retype with a createaccount token and \
          createreturnurl.",
@@ -132,6 +132,7 @@ fn create(
     }
     w.create_user(&canonical, &hash, &now)?;
     w.commit()?;
+    cx.wrote = true;
     tracing::info!(user = %canonical, "account created");
     Ok(Ok(canonical))
 }

@@ -585,6 +585,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             now: &now,
             recent_change: true,
             update_links: true,
+            auto_summary: true,
         },
     )
     .map_err(internal)?;
@@ -609,6 +610,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         }
     }
     txn.commit().map_err(internal)?;
+    cx.wrote = true;
+    if !saved.nochange {
+        cx.app.purge_cdn(&[(title.ns, title.dbkey.clone())]);
+    }
 
     let mut r = Map::new();
     if saved.created {

@@ -28,7 +28,8 @@ pub static LOGIN: ModuleDef = ModuleDef {
     read_rights: false,
     write_rights: true,
     must_post: true,
-    summary: "Log in and get authentication cookies.",
+    summary:
+        "Start a logged-in session, preferably with a bot password; the session lives in cookies.",
     extra_help: &[
         "This action should only be used with bot passwords (Special:BotPasswords); \
          main-account login still works but is deprecated. To log in with the main \

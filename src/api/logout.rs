@@ -16,7 +16,10 @@ pub static LOGOUT: ModuleDef = ModuleDef {
     summary: "Log out and clear the session data.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logout"],
-    examples: &[("action=logout&token=123ABC", "Log the current user out.")],
+    examples: &[(
+        "action=logout&token=123ABC",
+        "End the session of the current user.",
+    )],
     execute: Some(execute),
     ..ModuleDef::new("logout", Group::Action, "ApiLogout")
 };

@@ -20,6 +20,7 @@ pub mod pageset;
 pub mod paraminfo;
 pub mod params;
 pub mod managetags;
+pub mod purge;
 pub mod query;
 pub mod request;
 pub mod result;
@@ -178,6 +179,7 @@ pub static ACTIONS: &[&ModuleDef] = &[
     &delete::DELETE,
     &undelete::UNDELETE,
     &managetags::MANAGETAGS,
+    &purge::PURGE,
 ];
 
 /// Output formats.
@@ -185,6 +187,8 @@ pub static FORMATS: &[&ModuleDef] = &[
     &format::JSON,
     &format::JSONFM,
     &format::NONE,
+    &format::PHP,
+    &format::PHPFM,
     &format::XML,
     &format::XMLFM,
 ];
@@ -460,6 +464,9 @@ pub struct Cx<'a> {
     pub raw_output: Option<RawOutput>,
     /// Set by read modules that may be cached; private by default.
     pub cache_mode: CacheMode,
+    /// Set by modules that committed a change to the wiki's data: the answer then
+    /// carries MediaWiki's short-lived chronology cookies.
+    pub wrote: bool,
     /// The continuation manager while `action=query` (or another module with a
     /// page set) runs; submodules add their continuation values here.
     pub continuation: Option<query::continuation::Continuation>,
@@ -700,6 +707,7 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
         set_cookies: Vec::new(),
         raw_output: None,
         cache_mode: CacheMode::Private,
+        wrote: false,
         continuation: None,
         pageset: None,
     };
@@ -730,6 +738,19 @@ pub fn execute(app: &App, req: &RawRequest) -> ApiResponse {
                         "Vary".into(),
                         "Accept-Encoding,Treat-as-Untrusted,Cookie".into(),
                     ));
+                }
+            }
+            if cx.wrote {
+                // MediaWiki's ChronologyProtector and CDN cookies after a write: the
+                // next requests of this client within 10 s read the primary data.
+                let position = format!("1@{}", crate::util::time::now().timestamp());
+                for (name, value) in [
+                    ("cpPosIndex", position.as_str()),
+                    ("UseDC", "master"),
+                    ("UseCDNCache", "false"),
+                ] {
+                    cx.set_cookies
+                        .push(crate::auth::session::cookie(name, value, Some(10), false));
                 }
             }
             // Unknown parameters, after success only.

@@ -6,7 +6,7 @@ use crate::api::params::{PType, ParamDef, SubGroup};
 use crate::api::{Group, ModuleDef};
 
 /// `titles`, `pageids`, `revids`, `generator`, `redirects`, `converttitles`.
-pub static PAGESET_PARAMS: &[ParamDef] = &[
+pub const PAGESET_PARAMS: [ParamDef; 6] = [
     ParamDef::string("titles")
         .multi()
         .help("Titles of the pages to work on."),
@@ -34,7 +34,7 @@ pub static PAGESET_PARAMS: &[ParamDef] = &[
 /// The page set as a pseudo-module, for paraminfo (`ApiPageSet`).
 pub static PAGESET: ModuleDef = ModuleDef {
     summary: "Work on a set of pages given by titles, page IDs, revision IDs or a generator.",
-    params: PAGESET_PARAMS,
+    params: &PAGESET_PARAMS,
     examples: &[(
         "action=query&titles=Main%20Page&prop=info",
         "Information about one page named by its title.",

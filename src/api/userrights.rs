@@ -25,10 +25,10 @@ static PARAMS: &[ParamDef] = &[
         .help("Expiry timestamps (or relative times like \"1 week\") of the added groups: one for all, or one per group."),
     ParamDef::enumeration("remove", GROUPS)
         .multi()
-        .help("Remove the user from these groups."),
+        .help("Groups to take the user out of."),
     ParamDef::string("reason")
         .default("")
-        .help("Reason for the change."),
+        .help("Why the groups change; shown in the rights log."),
     ParamDef::token("userrights").help("A userrights token from action=query&meta=tokens."),
     ParamDef::new("tags", PType::Tags)
         .multi()
@@ -39,12 +39,12 @@ pub static USERRIGHTS: ModuleDef = ModuleDef {
     write_rights: true,
     must_post: true,
     token: Some("userrights"),
-    summary: "Change a user's group membership.",
+    summary: "Add a user to groups or take them out of groups.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:User_group_membership"],
     examples: &[(
         "action=userrights&user=FooBot&add=bot&remove=sysop|bureaucrat&token=123ABC",
-        "Add user FooBot to group bot, and remove from groups sysop and bureaucrat.",
+        "Put FooBot into the bot group and take it out of sysop and bureaucrat.",
     )],
     execute: Some(execute),
     ..ModuleDef::new("userrights", Group::Action, "ApiUserrights")

@@ -187,6 +187,8 @@ pub trait PagesRead {
     /// The page with this namespace and DB key.
     fn page_by_title(&mut self, ns: i32, dbkey: &str) -> Result<Option<Page>>;
     fn page_by_id(&mut self, id: i64) -> Result<Option<Page>>;
+    /// The `redirect` row of a page: (namespace, DB key, fragment, interwiki).
+    fn redirect_row(&mut self, page: i64) -> Result<Option<(i32, String, String, String)>>;
     fn revision(&mut self, id: i64) -> Result<Option<Revision>>;
     /// Revisions by the filters of [`RevisionQuery`], up to `limit`.
     fn revisions(&mut self, q: &RevisionQuery) -> Result<Vec<Revision>>;
@@ -251,6 +253,9 @@ pub trait PagesWrite {
     ) -> Result<()>;
     /// Adds to the site statistics counters.
     fn bump_stats(&mut self, edits: i64, pages: i64, articles: i64) -> Result<()>;
+    /// Sets `page_touched` to `now` unless it is already as new (purge, cache
+    /// invalidation): everything cached for the page becomes stale.
+    fn touch_page(&mut self, page: i64, now: &str) -> Result<()>;
     fn bump_user_editcount(&mut self, user: i64) -> Result<()>;
     /// Keeps the full-text index of a page (title and latest text).
     fn index_page(&mut self, page: i64, title: &str, text: &str) -> Result<()>;

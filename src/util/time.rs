@@ -93,7 +93,7 @@ pub fn parse_expiry(s: &str, now: &DateTime<Utc>) -> Option<Expiry> {
 fn parse_relative(s: &str, now: &DateTime<Utc>) -> Option<DateTime<Utc>> {
     use chrono::{Duration, Months};
     let words: Vec<&str> = s.split_whitespace().collect();
-    if words.is_empty() || words.len() % 2 != 0 {
+    if words.is_empty() || !words.len().is_multiple_of(2) {
         return None;
     }
     let mut at = *now;

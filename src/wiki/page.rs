@@ -316,13 +316,11 @@ pub fn is_countable(ns: i32, is_redirect: bool, model: &str, text: &str) -> bool
     while let Some(i) = rest.find("[[") {
         let after = rest[i + 2..].trim_start();
         let lower: String = after.chars().take(9).collect::<String>().to_lowercase();
-        if !lower.starts_with("category:")
+        let plain = !lower.starts_with("category:")
             && !lower.starts_with("file:")
-            && !lower.starts_with("image:")
-        {
-            if after.contains("]]") {
-                return true;
-            }
+            && !lower.starts_with("image:");
+        if plain && after.contains("]]") {
+            return true;
         }
         rest = &rest[i + 2..];
     }
@@ -422,6 +420,8 @@ pub struct Edit<'a> {
     pub recent_change: bool,
     /// Run the link-table update now (imports queue a job instead).
     pub update_links: bool,
+    /// Fill an empty summary with MediaWiki's automatic one ("Created page with…").
+    pub auto_summary: bool,
 }
 
 /// What a save did.
@@ -495,7 +495,7 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
     }
     let actor = txn.ensure_actor(e.user.id, &e.user.name)?;
     let auto;
-    let summary = if e.summary.is_empty() && e.recent_change {
+    let summary = if e.summary.is_empty() && e.auto_summary {
         auto = auto_summary(
             app,
             old_text.as_deref().map(|t| (t, old_model.as_str())),

@@ -2,6 +2,8 @@
 
 mod auth;
 mod envelope;
+mod pages;
+mod purge;
 mod query;
 mod siteinfo;
 mod support;

@@ -33,6 +33,8 @@ impl TestWiki {
             listen: "127.0.0.1:0".into(),
             admin_password: Some("Test-Admin-Password-1".into()),
             jobqueue_maxlag_header: Some("X-Refwiki-Jobqueue-Maxlag".into()),
+            // Tests start from an empty wiki; `main_page_on_install` checks the default.
+            create_main_page: false,
             ..Config::default()
         };
         tweak(&mut config);

@@ -2,6 +2,7 @@
 //! the HTML wrapper of the `…fm` variants.
 
 pub mod json;
+pub mod php;
 pub mod xml;
 
 use crate::api::error::ApiError;
@@ -109,6 +110,44 @@ pub static XMLFM: ModuleDef = ModuleDef {
         "Print the result as XML inside an HTML page, for reading in a browser.",
     )
 };
+static PHP_PARAMS: &[ParamDef] = &[
+    ParamDef::enumeration("formatversion", &["1", "2", "latest"])
+        .default("1")
+        .help("Output shape: 1 is the historical one, 2 the modern one, latest the newest."),
+];
+
+static PHPFM_PARAMS: &[ParamDef] = &[
+    ParamDef::boolean("wrappedhtml")
+        .help("Return the pretty HTML and its modules inside a JSON object."),
+    ParamDef::enumeration("formatversion", &["1", "2", "latest"])
+        .default("1")
+        .help("Output shape: 1, 2 or latest."),
+];
+
+pub static PHP: ModuleDef = ModuleDef {
+    params: PHP_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=php",
+        "The namespaces of the wiki, as serialized PHP.",
+    )],
+    ..printer(
+        "php",
+        "ApiFormatPhp",
+        "Print the result as serialized PHP data.",
+    )
+};
+pub static PHPFM: ModuleDef = ModuleDef {
+    params: PHPFM_PARAMS,
+    examples: &[(
+        "action=query&meta=siteinfo&siprop=namespaces&format=phpfm",
+        "The namespaces of the wiki, as serialized PHP in a readable HTML page.",
+    )],
+    ..printer(
+        "phpfm",
+        "ApiFormatPhp",
+        "Print the result as serialized PHP inside an HTML page, for reading in a browser.",
+    )
+};
 pub static NONE: ModuleDef = ModuleDef {
     examples: &[(
         "action=query&meta=siteinfo&siprop=namespaces&format=none",
@@ -123,6 +162,8 @@ pub enum Printer {
     JsonFm,
     Xml,
     XmlFm,
+    Php,
+    PhpFm,
     None,
 }
 
@@ -148,6 +189,8 @@ pub fn printer_for(name: &str) -> Option<Printer> {
         "xml" => Printer::Xml,
         "xmlfm" => Printer::XmlFm,
         "none" => Printer::None,
+        "php" => Printer::Php,
+        "phpfm" => Printer::PhpFm,
         _ => return None,
     })
 }
@@ -159,12 +202,14 @@ impl Printer {
             Printer::JsonFm => &JSONFM,
             Printer::Xml => &XML,
             Printer::XmlFm => &XMLFM,
+            Printer::Php => &PHP,
+            Printer::PhpFm => &PHPFM,
             Printer::None => &NONE,
         }
     }
 
     pub fn is_html(self) -> bool {
-        matches!(self, Printer::JsonFm | Printer::XmlFm)
+        matches!(self, Printer::JsonFm | Printer::XmlFm | Printer::PhpFm)
     }
 
     fn is_json(self) -> bool {
@@ -174,7 +219,8 @@ impl Printer {
     /// A peek at `formatversion` before the module runs (modules shape some output
     /// by it, as MediaWiki's do).
     pub fn fv2_requested(self, req: &RawRequest) -> bool {
-        self.is_json() && matches!(req.peek("formatversion"), Some("2") | Some("latest"))
+        (self.is_json() || matches!(self, Printer::Php | Printer::PhpFm))
+            && matches!(req.peek("formatversion"), Some("2") | Some("latest"))
     }
 
     /// Marks the printer's own parameters as used.
@@ -239,6 +285,12 @@ impl Printer {
                 let text = pretty_xml(&xml::to_string(&cx.result));
                 html_page(cx, "xml", &text, status)
             }
+            Printer::Php => Printed {
+                content_type: "application/vnd.php.serialized; charset=utf-8".into(),
+                filename: "api-result.php",
+                body: php::to_string(&cx.result, opts.fv2),
+            },
+            Printer::PhpFm => html_page(cx, "php", &php::to_string(&cx.result, opts.fv2), status),
             Printer::None => Printed {
                 content_type: "text/plain; charset=utf-8".into(),
                 filename: "api-result.txt",

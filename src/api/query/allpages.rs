@@ -10,64 +10,61 @@ use crate::api::{Cx, Group, ModuleDef};
 use crate::storage::{Page, PageListQuery, ProtectionFilter};
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::string("from").help("The page title to start enumerating from."),
+    ParamDef::string("from").help("List pages whose titles sort at or after this one."),
     ParamDef::string("continue").help(
         "When more results are available, use this to continue. The value comes from the \
          continue section of the previous answer.",
     ),
-    ParamDef::string("to").help("The page title to stop enumerating at."),
-    ParamDef::string("prefix").help("Search for all page titles that begin with this value."),
+    ParamDef::string("to").help("List pages whose titles sort at or before this one."),
+    ParamDef::string("prefix").help("Only pages whose titles start with this text."),
     ParamDef::new("namespace", PType::Namespace)
         .default("0")
-        .help("The namespace to enumerate."),
+        .help("Namespace whose pages are listed."),
     ParamDef::enumeration("filterredir", &["all", "nonredirects", "redirects"])
         .default("all")
-        .help("Which pages to list."),
-    ParamDef::integer("minsize").help("Limit to pages with at least this many bytes."),
-    ParamDef::integer("maxsize").help("Limit to pages with at most this many bytes."),
+        .help("Whether to list redirects, other pages, or both."),
+    ParamDef::integer("minsize").help("Only pages of this size in bytes or larger."),
+    ParamDef::integer("maxsize").help("Only pages of this size in bytes or smaller."),
     ParamDef::enumeration("prtype", &["edit", "move", "upload"])
         .multi()
-        .help("Limit to protected pages only."),
+        .help("Only pages protected against this action."),
     ParamDef::enumeration("prlevel", &["", "autoconfirmed", "sysop"])
         .multi()
-        .help("Filter protections based on protection level (must be used with prtype)."),
+        .help("Only protections of this level; needs prtype."),
     ParamDef::enumeration("prfiltercascade", &["all", "cascading", "noncascading"])
         .default("all")
-        .help("Filter protections based on cascadingness (ignored when prtype isn't set)."),
+        .help("Only cascading or only non-cascading protections; needs prtype."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many total pages to return."),
+        .help("Largest number of pages in one answer."),
     ParamDef::enumeration("dir", &["ascending", "descending"])
         .default("ascending")
-        .help("The direction in which to list."),
+        .help("Sort order of the titles."),
     ParamDef::enumeration(
         "filterlanglinks",
         &["all", "withlanglinks", "withoutlanglinks"],
     )
     .default("all")
-    .help(
-        "Filter based on whether a page has langlinks. Note that this may not consider \
-             langlinks added by extensions.",
-    ),
+    .help("Only pages with language links, or only pages without any."),
     ParamDef::enumeration("prexpiry", &["all", "definite", "indefinite"])
         .default("all")
-        .help("Which protection expiry to filter the page on."),
+        .help("Only protections that expire, or only those that never do."),
 ];
 
 pub static ALLPAGES: ModuleDef = ModuleDef {
     cache_mode: crate::api::CacheMode::Public,
     prefix: "ap",
-    summary: "Enumerate all pages sequentially in a given namespace.",
+    summary: "List the pages of one namespace in title order.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allpages"],
     examples: &[
         (
             "action=query&list=allpages&apfrom=B",
-            "Show a list of pages starting at the letter B.",
+            "Pages from the title B onwards.",
         ),
         (
             "action=query&generator=allpages&gaplimit=4&gapfrom=T&prop=info",
-            "Show info about 4 pages starting at the letter T.",
+            "Page information for four pages from the title T onwards.",
         ),
     ],
     execute: Some(execute),

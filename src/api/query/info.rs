@@ -102,7 +102,7 @@ static PARAMS: &[ParamDef] = &[
 pub static INFO: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     prefix: "in",
-    summary: "Get basic page information.",
+    summary: "Basic facts about each page: ids, length, touched time, latest revision, protection.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Info"],
     examples: &[
@@ -266,14 +266,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             fragment: String::new(),
             interwiki: String::new(),
         };
-        if (has("talkid") && !is_talk) || (has("subjectid") && is_talk) {
-            if t.page.is_some() {
-                if let Some(op) = r
-                    .page_by_title(other.ns, &other.dbkey)
-                    .map_err(ApiError::internal)?
-                {
-                    m.set(if is_talk { "subjectid" } else { "talkid" }, op.id);
-                }
+        let wants_other = (has("talkid") && !is_talk) || (has("subjectid") && is_talk);
+        if wants_other && t.page.is_some() {
+            if let Some(op) = r
+                .page_by_title(other.ns, &other.dbkey)
+                .map_err(ApiError::internal)?
+            {
+                m.set(if is_talk { "subjectid" } else { "talkid" }, op.id);
             }
         }
         if has("associatedpage") {

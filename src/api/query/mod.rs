@@ -77,64 +77,41 @@ pub fn generator_names() -> Vec<String> {
         .collect()
 }
 
-/// The page-set parameters, as `action=query` declares them (other modules with
-/// a page set, such as purge, declare the same list).
-pub const PAGESET_PARAMS: [ParamDef; 6] = [
-    ParamDef::string("titles")
-        .multi()
-        .help("A list of titles to work on."),
-    ParamDef::integer("pageids")
-        .multi()
-        .help("A list of page IDs to work on."),
-    ParamDef::integer("revids")
-        .multi()
-        .help("A list of revision IDs to work on. Redirects are not resolved for these."),
-    ParamDef::new("generator", PType::Submodule(SubGroup::Generator)).help(
-        "Get the list of pages to work on by executing the specified query module. \
-         Generator parameters take an extra g prefix.",
-    ),
-    ParamDef::boolean("redirects").help("Automatically resolve redirects in the page set."),
-    ParamDef::boolean("converttitles").help(
-        "Convert titles to other variants if necessary. Only works if the wiki's content \
-         language supports variant conversion.",
-    ),
-];
-
 static PARAMS: &[ParamDef] = &[
     ParamDef::new("prop", PType::Submodule(SubGroup::Prop))
         .multi()
-        .help("Which properties to get for the queried pages."),
+        .help("Properties to read for each page of the page set."),
     ParamDef::new("list", PType::Submodule(SubGroup::List))
         .multi()
-        .help("Which lists to get."),
+        .help("Lists of pages or other items to read."),
     ParamDef::new("meta", PType::Submodule(SubGroup::Meta))
         .multi()
-        .help("Which metadata to get."),
-    ParamDef::boolean("indexpageids").help("Include an additional pageids section listing all returned page IDs."),
-    ParamDef::boolean("export").help("Export the current revisions of all given or generated pages."),
+        .help("Facts about the wiki or the user to read."),
+    ParamDef::boolean("indexpageids").help("Also answer with the ids of the returned pages as a plain list (pageids)."),
+    ParamDef::boolean("export").help("Add an XML export of the latest revision of every page in the page set."),
     ParamDef::boolean("exportnowrap")
-        .help("Return the export XML without wrapping it in an XML result (same format as Special:Export). Can only be used with export."),
+        .help("Answer with the bare export XML (as Special:Export gives it) instead of a result wrapping it; only with export."),
     ParamDef::enumeration("exportschema", &["0.10", "0.11"])
         .default("0.11")
-        .help("Target the given version of the XML dump format when exporting. Can only be used with export."),
-    ParamDef::boolean("iwurl").help("Whether to get the full URL if the title is an interwiki link."),
+        .help("Version of the export XML schema; only with export."),
+    ParamDef::boolean("iwurl").help("For interwiki titles, also give the URL they point to."),
     ParamDef::string("continue").help(
         "When more results are available, use this to continue. The value and the other \
          continuation values come from the continue section of the previous answer.",
     ),
-    ParamDef::boolean("rawcontinue").help("Return raw query-continue data for continuation."),
-    PAGESET_PARAMS[0],
-    PAGESET_PARAMS[1],
-    PAGESET_PARAMS[2],
-    PAGESET_PARAMS[3],
-    PAGESET_PARAMS[4],
-    PAGESET_PARAMS[5],
+    ParamDef::boolean("rawcontinue").help("Answer with the old query-continue block instead of continue."),
+    crate::api::pageset::PAGESET_PARAMS[0],
+    crate::api::pageset::PAGESET_PARAMS[1],
+    crate::api::pageset::PAGESET_PARAMS[2],
+    crate::api::pageset::PAGESET_PARAMS[3],
+    crate::api::pageset::PAGESET_PARAMS[4],
+    crate::api::pageset::PAGESET_PARAMS[5],
 ];
 
 pub static QUERY: ModuleDef = ModuleDef {
-    summary: "Fetch data from and about the wiki.",
+    summary: "Read pages, lists and facts from the wiki.",
     extra_help: &[
-        "All data modifications will first have to use query to acquire a token to prevent abuse from malicious sites.",
+        "Write actions need a token, which is read here with meta=tokens; this protects users from requests forged by other sites.",
     ],
     params: PARAMS,
     help_urls: &[
@@ -146,11 +123,11 @@ pub static QUERY: ModuleDef = ModuleDef {
     examples: &[
         (
             "action=query&prop=revisions&meta=siteinfo&titles=Main%20Page&rvprop=user|comment&continue=",
-            "Fetch site info and revisions of Main Page.",
+            "Site facts together with the revisions of Main Page.",
         ),
         (
             "action=query&generator=allpages&gapprefix=API/&prop=revisions&continue=",
-            "Fetch revisions of pages beginning with API/.",
+            "Revisions of every page whose title starts with API/.",
         ),
     ],
     execute: Some(execute),
@@ -250,7 +227,12 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
 }
 
 /// Runs `generator=` (only validating it when `dry`), feeding its pages to `ps`.
-fn run_generator(cx: &mut Cx<'_>, p: &Params, ps: &mut PageSet, dry: bool) -> ApiResult<()> {
+pub(crate) fn run_generator(
+    cx: &mut Cx<'_>,
+    p: &Params,
+    ps: &mut PageSet,
+    dry: bool,
+) -> ApiResult<()> {
     let name = p.str("generator").unwrap_or_default().to_string();
     let def = submodule(&name).ok_or_else(|| {
         ApiError::coded(
@@ -287,6 +269,10 @@ fn output_general_page_info(cx: &mut Cx<'_>, p: &Params, ps: &PageSet) -> ApiRes
     let normalized = ps.normalized_result();
     if !normalized.is_empty() {
         cx.result.map_mut("query").set("normalized", normalized);
+    }
+    let redirects = ps.redirects_result();
+    if !redirects.is_empty() {
+        cx.result.map_mut("query").set("redirects", redirects);
     }
     let interwiki = ps.interwiki_result(cx, p.flag("iwurl"))?;
     if !interwiki.is_empty() {

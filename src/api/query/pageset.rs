@@ -50,6 +50,17 @@ pub struct Missing {
     pub known: bool,
 }
 
+/// One resolved redirect (`redirects` output entry).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Redirect {
+    /// Prefixed text of the redirect page.
+    pub from: String,
+    /// Prefixed text of the target.
+    pub to: String,
+    pub fragment: String,
+    pub interwiki: String,
+}
+
 /// Where the pages come from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum DataSource {
@@ -86,6 +97,10 @@ pub struct PageSet {
     pub good: Vec<Page>,
     /// Live revision ids that were asked for, as (revision, page).
     pub rev_ids: Vec<(i64, i64)>,
+    /// Resolved redirects, in resolution order.
+    pub redirects: Vec<Redirect>,
+    /// Redirect pages waiting for resolution (only with `redirects`).
+    pending: Vec<Page>,
     fake_id: i64,
     /// Every (namespace, DB key) already classified.
     seen: HashSet<(i32, String)>,
@@ -110,6 +125,8 @@ impl PageSet {
             missing_rev_ids: Vec::new(),
             good: Vec::new(),
             rev_ids: Vec::new(),
+            redirects: Vec::new(),
+            pending: Vec::new(),
             fake_id: -1,
             seen: HashSet::new(),
         }
@@ -152,6 +169,11 @@ impl PageSet {
     /// Fills the set from `titles`, `pageids` or `revids` (not generators: the
     /// owning module runs those and calls [`PageSet::add_generated`]).
     pub fn populate(&mut self, cx: &mut Cx<'_>, p: &Params, prefix: &str) -> ApiResult<()> {
+        self.populate_sources(cx, p, prefix)?;
+        self.resolve_redirects(cx)
+    }
+
+    fn populate_sources(&mut self, cx: &mut Cx<'_>, p: &Params, prefix: &str) -> ApiResult<()> {
         match PageSet::data_source(p)? {
             DataSource::Titles => {
                 self.record_raw_normalization(cx, &format!("{prefix}titles"));
@@ -325,7 +347,93 @@ impl PageSet {
             return;
         }
         self.seen.insert(key);
-        self.good.push(row);
+        if self.resolve_redirects && row.is_redirect {
+            self.pending.push(row);
+        } else {
+            self.good.push(row);
+        }
+    }
+
+    /// Resolves pending redirect pages round by round (pageset.md §5): targets
+    /// already in the set end a chain, so loops stop.
+    pub fn resolve_redirects(&mut self, cx: &mut Cx<'_>) -> ApiResult<()> {
+        while !self.pending.is_empty() {
+            let mut round = std::mem::take(&mut self.pending);
+            round.sort_by_key(|p| p.id);
+            let mut targets: Vec<Title> = Vec::new();
+            {
+                let mut r = cx.app.store.read().map_err(ApiError::internal)?;
+                for page in &round {
+                    let target = redirect_target_of(cx, r.as_mut(), page)?;
+                    let from = page_title_text(cx, page);
+                    let Some(target) = target else {
+                        // Not a redirect after all (no target): an ordinary page.
+                        self.good.push(page.clone());
+                        continue;
+                    };
+                    self.redirects.push(Redirect {
+                        from,
+                        to: target.prefixed_text(&cx.app.titles),
+                        fragment: target.fragment.clone(),
+                        interwiki: target.interwiki.clone(),
+                    });
+                    targets.push(target);
+                }
+            }
+            let mut batch: Vec<(i32, String)> = Vec::new();
+            for t in targets {
+                if !t.interwiki.is_empty() {
+                    let text = t.prefixed_text(&cx.app.titles);
+                    if !self.interwiki.iter().any(|(x, _)| *x == text) {
+                        self.interwiki.push((text, t.interwiki.clone()));
+                    }
+                    continue;
+                }
+                let key = (t.ns, t.dbkey.clone());
+                if self.seen.contains(&key) || batch.contains(&key) {
+                    continue;
+                }
+                if t.ns < 0 {
+                    let mut title = t.clone();
+                    let mut known = false;
+                    if title.ns == NS_SPECIAL {
+                        if let Some(k) = crate::wiki::special::canonical_dbkey(&title.dbkey) {
+                            title.dbkey = k;
+                            known = true;
+                        }
+                    }
+                    self.seen.insert(key);
+                    let fake_id = self.next_fake_id();
+                    self.special.push(Special {
+                        fake_id,
+                        title,
+                        known,
+                    });
+                    continue;
+                }
+                batch.push(key);
+            }
+            self.lookup_titles(cx, batch)?;
+        }
+        Ok(())
+    }
+
+    /// The `redirects` output list.
+    pub fn redirects_result(&self) -> List {
+        let mut list = List::new("r");
+        for r in &self.redirects {
+            let mut m = Map::new()
+                .with("from", r.from.as_str())
+                .with("to", r.to.as_str());
+            if !r.fragment.is_empty() {
+                m.set("tofragment", r.fragment.as_str());
+            }
+            if !r.interwiki.is_empty() {
+                m.set("tointerwiki", r.interwiki.as_str());
+            }
+            list.push(m);
+        }
+        list
     }
 
     pub fn add_page_ids(&mut self, cx: &mut Cx<'_>, ids: &[i64]) -> ApiResult<()> {
@@ -405,7 +513,7 @@ impl PageSet {
         if !g.titles.is_empty() {
             self.lookup_titles(cx, g.titles)?;
         }
-        Ok(())
+        self.resolve_redirects(cx)
     }
 
     pub fn is_empty(&self) -> bool {
@@ -622,6 +730,36 @@ impl PageSet {
         }
         out
     }
+}
+
+/// The target of a redirect page: its `redirect` row, else parsed from its text.
+fn redirect_target_of(
+    cx: &Cx<'_>,
+    r: &mut dyn crate::storage::ReadTxn,
+    page: &Page,
+) -> ApiResult<Option<Title>> {
+    if let Some((ns, dbkey, fragment, interwiki)) =
+        r.redirect_row(page.id).map_err(ApiError::internal)?
+    {
+        return Ok(Some(Title {
+            ns,
+            dbkey,
+            fragment,
+            interwiki,
+        }));
+    }
+    let Some(rev) = r.revision(page.latest).map_err(ApiError::internal)? else {
+        return Ok(None);
+    };
+    let text = r
+        .content_text(rev.content_id)
+        .map_err(ApiError::internal)?
+        .unwrap_or_default();
+    Ok(crate::wiki::links::redirect_target(
+        cx.app,
+        &page.content_model,
+        &text,
+    ))
 }
 
 /// The prefixed text of a page row.

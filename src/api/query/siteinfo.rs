@@ -46,10 +46,10 @@ static PARAMS: &[ParamDef] = &[
         .default("general")
         .help("Which information to get."),
     ParamDef::enumeration("filteriw", &["!local", "local"])
-        .help("Return only local or only nonlocal entries of the interwiki map."),
+        .help("Only the interwiki prefixes that point at this wiki (local), or only the others."),
     ParamDef::boolean("showalldb")
-        .help("List all database servers, not just the one lagging the most."),
-    ParamDef::boolean("numberingroup").help("Lists the number of users in user groups."),
+        .help("Report every database server, not only the most lagged one."),
+    ParamDef::boolean("numberingroup").help("Add the number of members to each user group."),
     ParamDef::string("inlanguagecode")
         .help("Language code for localised language names (best effort)."),
 ];
@@ -57,21 +57,21 @@ static PARAMS: &[ParamDef] = &[
 pub static SITEINFO: ModuleDef = ModuleDef {
     cache_mode: crate::api::CacheMode::Public,
     prefix: "si",
-    summary: "Return general information about the site.",
+    summary: "Facts about the wiki: names, namespaces, groups, statistics and settings.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Siteinfo"],
     examples: &[
         (
             "action=query&meta=siteinfo&siprop=general|namespaces|namespacealiases|statistics",
-            "Fetch site information.",
+            "The general facts about the wiki.",
         ),
         (
             "action=query&meta=siteinfo&siprop=interwikimap&sifilteriw=local",
-            "Fetch a list of local interwiki prefixes.",
+            "The interwiki prefixes that point at this wiki.",
         ),
         (
             "action=query&meta=siteinfo&siprop=dbrepllag&sishowalldb=",
-            "Check the current replication lag.",
+            "How far the database replicas lag behind.",
         ),
     ],
     execute: Some(execute),

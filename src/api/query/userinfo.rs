@@ -39,7 +39,7 @@ static PARAMS: &[ParamDef] = &[
 
 pub static USERINFO: ModuleDef = ModuleDef {
     prefix: "ui",
-    summary: "Get information about the current user.",
+    summary: "Who the current user is: name, groups, rights, limits.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Userinfo"],
     examples: &[

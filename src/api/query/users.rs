@@ -40,7 +40,7 @@ pub static USERS: ModuleDef = ModuleDef {
     // The lowest mode; `execute` raises it for private props.
     cache_mode: crate::api::CacheMode::Public,
     prefix: "us",
-    summary: "Get information about a list of users.",
+    summary: "Facts about the named accounts: ids, groups, rights, edit counts.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Users"],
     examples: &[(

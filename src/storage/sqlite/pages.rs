@@ -122,6 +122,17 @@ fn ts_id_bound(
 }
 
 impl<T: Conn> PagesRead for T {
+    fn redirect_row(&mut self, page: i64) -> Result<Option<(i32, String, String, String)>> {
+        Ok(self
+            .c()
+            .prepare_cached(
+                "SELECT rd_namespace, rd_title, rd_fragment, rd_interwiki FROM redirect
+                 WHERE rd_from = ?1",
+            )?
+            .query_row([page], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .optional()?)
+    }
+
     fn page_by_title(&mut self, ns: i32, dbkey: &str) -> Result<Option<Page>> {
         let sql = format!(
             "SELECT {PAGE_COLUMNS} FROM page WHERE page_namespace = ?1 AND page_title = ?2"
@@ -692,6 +703,15 @@ impl PagesWrite for SqliteWrite<'_> {
             )?
             .execute([id])?;
         }
+        Ok(())
+    }
+
+    fn touch_page(&mut self, page: i64, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached(
+                "UPDATE page SET page_touched = ?2 WHERE page_id = ?1 AND page_touched < ?2",
+            )?
+            .execute(params![page, now])?;
         Ok(())
     }
 
