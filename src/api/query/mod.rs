@@ -8,9 +8,12 @@
 //! information written, then every submodule validates its own parameters and
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
+pub mod alldeletedrevisions;
 pub mod allpages;
 pub mod allrevisions;
 pub mod continuation;
+pub mod deletedrevisions;
+pub mod deletedrevs;
 pub mod info;
 pub mod logevents;
 pub mod pageset;
@@ -46,6 +49,9 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &logevents::LOGEVENTS,
     &allrevisions::ALLREVISIONS,
     &tags::TAGS,
+    &deletedrevisions::DELETEDREVISIONS,
+    &alldeletedrevisions::ALLDELETEDREVISIONS,
+    &deletedrevs::DELETEDREVS,
 ];
 
 /// A submodule by name, in any group.
