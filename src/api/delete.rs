@@ -410,6 +410,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let mode = watch_mode(p).to_string();
     apply_watch(cx, txn.as_mut(), &title, &mode, expiry, false)?;
     txn.commit().map_err(internal)?;
+    cx.wrote = true;
 
     cx.result.set(
         "delete",

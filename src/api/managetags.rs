@@ -227,6 +227,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     )
     .map_err(internal)?;
     txn.commit().map_err(internal)?;
+    cx.wrote = true;
     cx.result.set(
         "managetags",
         Map::new()

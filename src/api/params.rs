@@ -512,6 +512,13 @@ fn validate_one(
             }
             Ok(Some(PVal::List(good)))
         }
+        PType::Timestamp => {
+            // Every value must parse (MediaWiki's TimestampDef on each value).
+            for v in &uniq {
+                single(def, full, v, cx, warnings, out)?;
+            }
+            Ok(Some(PVal::List(uniq)))
+        }
         _ => {
             let _ = out;
             Ok(Some(PVal::List(uniq)))

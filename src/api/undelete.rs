@@ -284,6 +284,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     // `preferences`: watchdefault (on by default) decides.
     apply_watch(cx, txn.as_mut(), &title, &mode, expiry, true)?;
     txn.commit().map_err(internal)?;
+    cx.wrote = true;
     cx.result.set(
         "undelete",
         Map::new()
