@@ -1,9 +1,11 @@
 //! The single integration-test binary: real servers over HTTP and real SQLite files.
 
 mod auth;
+mod delete;
 mod envelope;
 mod pages;
 mod purge;
 mod query;
 mod siteinfo;
 mod support;
+mod undelete;
