@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs the seed's Python delete demo (tests/clients/delete_demo.py) against a
 # fresh wikid: makes the bot password and the page it deletes, runs it, and
-# checks that it prints MediaWiki's answer shape.
+# checks that it prints MediaWiki's answer shape; then the PHP/curl demo (with a
+# cookie jar) on the page Sandbox when PHP is installed.
 #   tests/clients/run_delete_demo.sh [path/to/wikid]
 set -eu
 WIKID=${1:-target/debug/wikid}
@@ -20,3 +21,11 @@ curl -sf "$API" --data-urlencode action=edit --data-urlencode title=Enter_a_page
 OUT=$(WIKID_API=$API WIKID_BOT_USER=Admin@demo WIKID_BOT_PASS=$PASS python3 "$(dirname "$0")/delete_demo.py")
 echo "$OUT"
 echo "$OUT" | grep -q "{'delete': {'title': 'Enter a page title', 'reason': 'the reason for deletion', 'logid': [0-9]*}}"
+if command -v php >/dev/null 2>&1; then
+  curl -sf "$API" --data-urlencode action=edit --data-urlencode title=Sandbox \
+    --data-urlencode text='Sandbox for the PHP demo' --data-urlencode 'token=+\' --data-urlencode format=json >/dev/null
+  DEMO=$(cd "$(dirname "$0")" && pwd)/delete_demo.php
+  OUT=$(cd "$DIR" && WIKID_API=$API WIKID_BOT_USER=Admin@demo WIKID_BOT_PASS=$PASS php "$DEMO")
+  echo "$OUT"
+  echo "$OUT" | grep -q '^{"delete":{"title":"Sandbox","reason":"content was: .*","logid":[0-9]*}}$'
+fi
