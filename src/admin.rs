@@ -212,6 +212,9 @@ pub fn undelete_title(app: &App, title: &str, reason: &str, user: &str) -> Resul
             w.commit()?;
             Ok((t.prefixed_text(&app.titles), u.revisions))
         }
-        Err(e) => bail!("nothing to undelete for {:?}: {e:?}", t.prefixed_text(&app.titles)),
+        Err(e) => bail!(
+            "nothing to undelete for {:?}: {e:?}",
+            t.prefixed_text(&app.titles)
+        ),
     }
 }

@@ -205,7 +205,12 @@ fn page_errors(
     if !user.has("delete") {
         errors.push(crate::auth::permission_denied(cx.app, "delete"));
     }
-    errors.extend(site_config_errors(user, &title, &page.content_model, "delete"));
+    errors.extend(site_config_errors(
+        user,
+        &title,
+        &page.content_model,
+        "delete",
+    ));
     if edit_protected_against(txn, user, page, now)? {
         errors.push(ApiError::msg(Msg::new("deleteprotected")));
     }
@@ -215,9 +220,11 @@ fn page_errors(
         if n > limit {
             errors.push(ApiError::coded(
                 "bigdelete",
-                Msg::new("delete-toobig")
-                    .param(Param::Num(limit))
-                    .p(cx.app.config.sitename.as_str()),
+                Msg::new("delete-toobig").param(Param::Num(limit)).p(cx
+                    .app
+                    .config
+                    .sitename
+                    .as_str()),
             ));
         }
     }
@@ -421,4 +428,3 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     );
     Ok(())
 }
-

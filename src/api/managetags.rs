@@ -81,7 +81,10 @@ static PARAMS: &[ParamDef] = &[
             ("create", "Define a new tag that users may apply by hand."),
             ("delete", "Remove the tag from every change and forget it."),
             ("activate", "Let users apply the tag again."),
-            ("deactivate", "Stop users from applying the tag; existing uses stay."),
+            (
+                "deactivate",
+                "Stop users from applying the tag; existing uses stay.",
+            ),
         ]),
     ParamDef::string("tag")
         .required()

@@ -216,7 +216,8 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
                 if u.duplicates > 0 {
                     cx.warn(
                         "undeleterevision-duplicate-revid",
-                        Msg::new("undeleterevision-duplicate-revid").param(Param::Num(u.duplicates)),
+                        Msg::new("undeleterevision-duplicate-revid")
+                            .param(Param::Num(u.duplicates)),
                     );
                 }
             }

@@ -90,9 +90,7 @@ pub fn undelete(
     if becomes_latest && newest.rev.deleted & 1 != 0 {
         return Ok(Err(UndeleteError::RevDeleted));
     }
-    let text = txn
-        .content_text(newest.rev.content_id)?
-        .unwrap_or_default();
+    let text = txn.content_text(newest.rev.content_id)?.unwrap_or_default();
     let model = newest.rev.content_model.clone();
     let is_redirect = links::redirect_target(app, &model, &text).is_some();
     let (page_id, created, old_countable) = match &existing {

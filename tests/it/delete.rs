@@ -32,7 +32,11 @@ fn count(w: &TestWiki, sql: &str) -> i64 {
 fn delete_success_and_automatic_reasons() {
     let w = TestWiki::start();
     let admin = w.admin_session();
-    edit(&admin, "Del reason", "Page deleted with an explicit reason.");
+    edit(
+        &admin,
+        "Del reason",
+        "Page deleted with an explicit reason.",
+    );
     let v = admin.post(&[
         ("action", "delete"),
         ("title", "Del reason"),
@@ -47,7 +51,11 @@ fn delete_success_and_automatic_reasons() {
     );
 
     // Single author.
-    edit(&admin, "Del auto", "Hello [[world]] this is content.\nSecond line");
+    edit(
+        &admin,
+        "Del auto",
+        "Hello [[world]] this is content.\nSecond line",
+    );
     let v = admin.post(&[("action", "delete"), ("title", "Del auto")]);
     assert_eq!(
         v["delete"]["reason"],
@@ -103,7 +111,10 @@ fn delete_success_and_automatic_reasons() {
     assert_eq!(v["delete"]["reason"], "  spaced reason  ");
     let log = w.get2("action=query&list=logevents&letype=delete&lelimit=1");
     assert_eq!(log["query"]["logevents"][0]["comment"], "spaced reason");
-    assert_eq!(log["query"]["logevents"][0]["params"], serde_json::json!({}));
+    assert_eq!(
+        log["query"]["logevents"][0]["params"],
+        serde_json::json!({})
+    );
     assert_eq!(log["query"]["logevents"][0]["pageid"], 0);
 
     // By page id; the same id again.
@@ -128,7 +139,9 @@ fn delete_success_and_automatic_reasons() {
     ]);
     let text = a.text();
     assert!(
-        text.starts_with("<?xml version=\"1.0\"?><api><delete title=\"Del xml\" reason=\"x\" logid=\""),
+        text.starts_with(
+            "<?xml version=\"1.0\"?><api><delete title=\"Del xml\" reason=\"x\" logid=\""
+        ),
         "{text}"
     );
 }
@@ -159,8 +172,16 @@ fn delete_refusals() {
             "missingparam",
             "One of the parameters \"title\" and \"pageid\" is required.",
         ),
-        (vec![("title", "<bad>")], "invalidtitle", "Bad title \"<bad>\"."),
-        (vec![("title", "mw:Foo")], "invalidtitle", "Bad title \"mw:Foo\"."),
+        (
+            vec![("title", "<bad>")],
+            "invalidtitle",
+            "Bad title \"<bad>\".",
+        ),
+        (
+            vec![("title", "mw:Foo")],
+            "invalidtitle",
+            "Bad title \"mw:Foo\".",
+        ),
         (
             vec![("title", "Special:Version")],
             "pagecannotexist",
@@ -182,7 +203,11 @@ fn delete_refusals() {
             "The tag \"no-such-tag\" is not allowed to be manually applied.",
         ),
         (
-            vec![("title", "Victim"), ("watchlist", "watch"), ("watchlistexpiry", "next blue moon")],
+            vec![
+                ("title", "Victim"),
+                ("watchlist", "watch"),
+                ("watchlistexpiry", "next blue moon"),
+            ],
             "badexpiry",
             "Invalid value \"next blue moon\" for expiry parameter \"watchlistexpiry\".",
         ),
@@ -194,12 +219,11 @@ fn delete_refusals() {
         assert_eq!(code(&v), c, "{params:?}: {v}");
         assert_eq!(info(&v), i, "{params:?}");
     }
-    let bad = admin.post(&[
-        ("action", "delete"),
-        ("title", "Victim"),
-        ("tags", "a|b"),
-    ]);
-    assert_eq!(bad["error"]["disallowedtags"], serde_json::json!(["a", "b"]));
+    let bad = admin.post(&[("action", "delete"), ("title", "Victim"), ("tags", "a|b")]);
+    assert_eq!(
+        bad["error"]["disallowedtags"],
+        serde_json::json!(["a", "b"])
+    );
     assert_eq!(
         info(&bad),
         "The following tags are not allowed to be manually applied: a, b"
@@ -208,7 +232,11 @@ fn delete_refusals() {
     // Tokens and methods.
     let v = admin
         .client
-        .post(&[("action", "delete"), ("title", "Victim"), ("format", "json")])
+        .post(&[
+            ("action", "delete"),
+            ("title", "Victim"),
+            ("format", "json"),
+        ])
         .json();
     assert_eq!(code(&v), "missingparam");
     assert_eq!(info(&v), "The \"token\" parameter must be set.");
@@ -234,7 +262,11 @@ fn delete_refusals() {
     assert_eq!(code(&v), "mustpostparams");
     let v = admin
         .client
-        .get(&[("action", "delete"), ("title", "Victim"), ("format", "json")])
+        .get(&[
+            ("action", "delete"),
+            ("title", "Victim"),
+            ("format", "json"),
+        ])
         .json();
     assert_eq!(code(&v), "missingparam");
 
@@ -306,7 +338,11 @@ fn deletetalk_tags_watchlist_and_log() {
     );
     assert_eq!(entries[1]["logid"], v["delete"]["logid"]);
     edit(&admin, "Lonely", "s");
-    let v = admin.post(&[("action", "delete"), ("title", "Lonely"), ("deletetalk", "1")]);
+    let v = admin.post(&[
+        ("action", "delete"),
+        ("title", "Lonely"),
+        ("deletetalk", "1"),
+    ]);
     assert_eq!(
         v["warnings"]["delete"]["*"],
         "Cannot delete a non-existing associated talk page."
@@ -330,10 +366,17 @@ fn deletetalk_tags_watchlist_and_log() {
     ]);
     assert_eq!(v["managetags"]["success"], "");
     edit(&admin, "Tagged", "x");
-    let v = admin.post(&[("action", "delete"), ("title", "Tagged"), ("tags", "test-tag")]);
+    let v = admin.post(&[
+        ("action", "delete"),
+        ("title", "Tagged"),
+        ("tags", "test-tag"),
+    ]);
     assert!(v["delete"]["logid"].is_i64(), "{v}");
     let log = w.get2("action=query&list=logevents&letype=delete&leprop=ids|tags&lelimit=1");
-    assert_eq!(log["query"]["logevents"][0]["tags"], serde_json::json!(["test-tag"]));
+    assert_eq!(
+        log["query"]["logevents"][0]["tags"],
+        serde_json::json!(["test-tag"])
+    );
     let tags = w.get2("action=query&list=tags&tgprop=source|active|hitcount&tglimit=max");
     let t = tags["query"]["tags"]
         .as_array()
@@ -346,7 +389,11 @@ fn deletetalk_tags_watchlist_and_log() {
     assert_eq!(t["active"], true);
     // Alice may not manage tags.
     let alice = w.user_session("Alice");
-    let v = alice.post(&[("action", "managetags"), ("operation", "create"), ("tag", "x")]);
+    let v = alice.post(&[
+        ("action", "managetags"),
+        ("operation", "create"),
+        ("tag", "x"),
+    ]);
     assert_eq!(code(&v), "permissiondenied");
 
     // Watchlist with an expiry: the page and its talk page.
@@ -359,7 +406,10 @@ fn deletetalk_tags_watchlist_and_log() {
     ]);
     assert!(v["delete"]["logid"].is_i64());
     assert_eq!(
-        count(&w, "SELECT COUNT(*) FROM watchlist WHERE wl_title = 'Watched' AND wl_expiry IS NOT NULL"),
+        count(
+            &w,
+            "SELECT COUNT(*) FROM watchlist WHERE wl_title = 'Watched' AND wl_expiry IS NOT NULL"
+        ),
         2
     );
     let i = admin.get(&[
@@ -372,15 +422,26 @@ fn deletetalk_tags_watchlist_and_log() {
     assert_eq!(i["query"]["pages"][0]["watched"], true);
     assert!(i["query"]["pages"][0]["watchlistexpiry"].is_string(), "{i}");
     edit(&admin, "Watched", "again");
-    let v = admin.post(&[("action", "delete"), ("title", "Watched"), ("watchlist", "unwatch")]);
+    let v = admin.post(&[
+        ("action", "delete"),
+        ("title", "Watched"),
+        ("watchlist", "unwatch"),
+    ]);
     assert!(v["delete"]["logid"].is_i64());
     assert_eq!(
-        count(&w, "SELECT COUNT(*) FROM watchlist WHERE wl_title = 'Watched'"),
+        count(
+            &w,
+            "SELECT COUNT(*) FROM watchlist WHERE wl_title = 'Watched'"
+        ),
         0
     );
     // The deprecated watch=1.
     edit(&admin, "Legacy watch", "x");
-    let v = admin.post(&[("action", "delete"), ("title", "Legacy watch"), ("watch", "1")]);
+    let v = admin.post(&[
+        ("action", "delete"),
+        ("title", "Legacy watch"),
+        ("watch", "1"),
+    ]);
     assert_eq!(
         v["warnings"]["delete"]["*"],
         "The parameter \"watch\" has been deprecated."
@@ -461,8 +522,9 @@ impl Rng {
     /// control characters, lone surrogate-looking text.
     fn text(&mut self, max_len: usize) -> String {
         const ALPHABET: &[&str] = &[
-            "a", "Z", " ", "\n", "[[", "]]", "{{", "}}", "é", "e\u{301}", "𝔘", "😀", "ש", "\u{200f}",
-            "\t", "ß", "中", "\u{feff}", "&amp;", "<b>", "\\", "\"", "'", "~~~~", "\u{1}",
+            "a", "Z", " ", "\n", "[[", "]]", "{{", "}}", "é", "e\u{301}", "𝔘", "😀", "ש",
+            "\u{200f}", "\t", "ß", "中", "\u{feff}", "&amp;", "<b>", "\\", "\"", "'", "~~~~",
+            "\u{1}",
         ];
         let len = self.below(max_len as u64 + 1) as usize;
         let mut s = String::with_capacity(len);
@@ -504,7 +566,13 @@ fn round_trip_without_loss() {
         .map(|i| {
             let name = format!("Writer {i}");
             let _ = wikid::admin::create_user(&app, &name, "Writer-Password-1", &[]);
-            let row = app.store.read().unwrap().user_by_name(&name).unwrap().unwrap();
+            let row = app
+                .store
+                .read()
+                .unwrap()
+                .user_by_name(&name)
+                .unwrap()
+                .unwrap();
             wikid::auth::User::from_row(&row, &app.perms, None)
         })
         .chain(std::iter::once(wikid::auth::User::anonymous(
@@ -565,7 +633,11 @@ fn round_trip_without_loss() {
         let before = history(&c, page_id);
         assert_eq!(before.len() as u64, revs, "{}", title.dbkey);
         let full = title.prefixed_text(&app.titles);
-        let v = admin.post(&[("action", "delete"), ("title", &full), ("reason", "round trip")]);
+        let v = admin.post(&[
+            ("action", "delete"),
+            ("title", &full),
+            ("reason", "round trip"),
+        ]);
         assert!(v["delete"]["logid"].is_i64(), "{full}: {v}");
         assert!(history(&c, page_id).is_empty());
         let archived: i64 = c
@@ -577,7 +649,11 @@ fn round_trip_without_loss() {
             .unwrap();
         assert_eq!(archived as u64, revs);
         let v = admin.post(&[("action", "undelete"), ("title", &full), ("reason", "back")]);
-        assert_eq!(v["undelete"]["revisions"].as_i64(), Some(revs as i64), "{v}");
+        assert_eq!(
+            v["undelete"]["revisions"].as_i64(),
+            Some(revs as i64),
+            "{v}"
+        );
         // The page has its old id and every revision is identical.
         let id_now: i64 = c
             .query_row(
@@ -589,9 +665,11 @@ fn round_trip_without_loss() {
         assert_eq!(id_now, page_id);
         assert_eq!(history(&c, page_id), before, "{full}");
         let latest: i64 = c
-            .query_row("SELECT page_latest FROM page WHERE page_id = ?1", [page_id], |r| {
-                r.get(0)
-            })
+            .query_row(
+                "SELECT page_latest FROM page WHERE page_id = ?1",
+                [page_id],
+                |r| r.get(0),
+            )
             .unwrap();
         assert_eq!(latest, before.last().unwrap().0);
     }
@@ -630,7 +708,10 @@ fn two_simultaneous_deletes_one_wins() {
                 .collect();
             hs.into_iter().map(|h| h.join().unwrap()).collect()
         });
-        let ok = results.iter().filter(|v| v["delete"]["logid"].is_i64()).count();
+        let ok = results
+            .iter()
+            .filter(|v| v["delete"]["logid"].is_i64())
+            .count();
         let missing = results.iter().filter(|v| code(v) == "missingtitle").count();
         assert_eq!((ok, missing), (1, 1), "{results:?}");
     }
@@ -732,7 +813,11 @@ fn concurrent_deletes_undeletes_and_edits() {
     // Every revision ever made is accounted for: ids are never reused, so the
     // live and archived revisions are exactly the revisions created.
     let created: i64 = c
-        .query_row("SELECT seq FROM sqlite_sequence WHERE name = 'revision'", [], |r| r.get(0))
+        .query_row(
+            "SELECT seq FROM sqlite_sequence WHERE name = 'revision'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let accounted: i64 = c
         .query_row(
@@ -778,10 +863,16 @@ fn concurrent_deletes_undeletes_and_edits() {
             &w,
             &format!("SELECT COUNT(*) FROM page WHERE page_namespace = 0 AND page_title = '{key}'"),
         ) == 1;
-        assert_eq!(live.get(&key).copied().unwrap_or(false), exists, "{key}: log and page disagree");
+        assert_eq!(
+            live.get(&key).copied().unwrap_or(false),
+            exists,
+            "{key}: log and page disagree"
+        );
     }
     let (pages_stat,): (i64,) = c
-        .query_row("SELECT ss_total_pages FROM site_stats", [], |r| Ok((r.get(0)?,)))
+        .query_row("SELECT ss_total_pages FROM site_stats", [], |r| {
+            Ok((r.get(0)?,))
+        })
         .unwrap();
     assert_eq!(pages_stat, count(&w, "SELECT COUNT(*) FROM page"));
 }
@@ -972,12 +1063,20 @@ fn delete_batch_and_undelete_commands() {
     let list = dir.path().join("titles.txt");
     std::fs::write(&list, "Batch one\n\nNo such batch page\n<bad>\nBatch two\n").unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wikid"))
-        .args(["--data-dir", w.config.data_dir.to_str().unwrap(), "delete-batch"])
+        .args([
+            "--data-dir",
+            w.config.data_dir.to_str().unwrap(),
+            "delete-batch",
+        ])
         .args(["--reason", "cleanup", "--user", "Cleanup bot"])
         .arg(&list)
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("Batch one Deleted!"), "{stdout}");
     assert!(stdout.contains("Skipping nonexistent page 'No such batch page'"));
@@ -987,11 +1086,19 @@ fn delete_batch_and_undelete_commands() {
     assert_eq!(log["query"]["logevents"][0]["user"], "Cleanup bot");
     assert_eq!(log["query"]["logevents"][0]["comment"], "cleanup");
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_wikid"))
-        .args(["--data-dir", w.config.data_dir.to_str().unwrap(), "undelete"])
+        .args([
+            "--data-dir",
+            w.config.data_dir.to_str().unwrap(),
+            "undelete",
+        ])
         .args(["Batch one", "--reason", "oops"])
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let v = w.get2("action=query&prop=info&titles=Batch%20one");
     assert!(v["query"]["pages"][0]["pageid"].is_i64(), "{v}");
 }

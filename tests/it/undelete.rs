@@ -24,7 +24,12 @@ fn revisions(w: &TestWiki, title: &str) -> Vec<(i64, i64)> {
         .as_array()
         .map(|a| {
             a.iter()
-                .map(|r| (r["revid"].as_i64().unwrap(), r["parentid"].as_i64().unwrap()))
+                .map(|r| {
+                    (
+                        r["revid"].as_i64().unwrap(),
+                        r["parentid"].as_i64().unwrap(),
+                    )
+                })
                 .collect()
         })
         .unwrap_or_default()
@@ -34,11 +39,17 @@ fn revisions(w: &TestWiki, title: &str) -> Vec<(i64, i64)> {
 fn undelete_everything_keeps_ids() {
     let w = TestWiki::start();
     let admin = w.admin_session();
-    let id = edit(&admin, "Full", "rev 1")["edit"]["pageid"].as_i64().unwrap();
+    let id = edit(&admin, "Full", "rev 1")["edit"]["pageid"]
+        .as_i64()
+        .unwrap();
     edit(&admin, "Full", "rev 2");
     edit(&admin, "Full", "rev 3");
     let before = revisions(&w, "Full");
-    admin.post(&[("action", "delete"), ("title", "Full"), ("reason", "to be restored")]);
+    admin.post(&[
+        ("action", "delete"),
+        ("title", "Full"),
+        ("reason", "to be restored"),
+    ]);
     assert!(revisions(&w, "Full").is_empty());
     let v = admin.post(&[
         ("action", "undelete"),
@@ -99,7 +110,13 @@ fn undelete_by_timestamp_and_into_a_live_page() {
     // Three revisions a second apart, written through storage with timestamps.
     let title = app.titles.parse("Partial", 0).unwrap();
     let user = {
-        let row = app.store.read().unwrap().user_by_name("Admin").unwrap().unwrap();
+        let row = app
+            .store
+            .read()
+            .unwrap()
+            .user_by_name("Admin")
+            .unwrap()
+            .unwrap();
         wikid::auth::User::from_row(&row, &app.perms, None)
     };
     for (i, ts) in ["20260101000001", "20260101000002", "20260101000003"]
@@ -144,7 +161,10 @@ fn undelete_by_timestamp_and_into_a_live_page() {
     let left = w.get2("action=query&prop=deletedrevisions&titles=Partial&drvprop=ids|timestamp");
     let left = &left["query"]["pages"][0];
     assert!(left["pageid"].is_i64());
-    assert_eq!(left["deletedrevisions"][0]["revid"].as_i64(), Some(all[0].0));
+    assert_eq!(
+        left["deletedrevisions"][0]["revid"].as_i64(),
+        Some(all[0].0)
+    );
     // Nothing at that time; a bad timestamp.
     let v = admin.post(&[
         ("action", "undelete"),
@@ -190,12 +210,22 @@ fn undelete_by_timestamp_and_into_a_live_page() {
 fn undeletetalk_and_refusals() {
     let w = TestWiki::start();
     let admin = w.admin_session();
-    let s = edit(&admin, "With talk", "s")["edit"]["pageid"].as_i64().unwrap();
+    let s = edit(&admin, "With talk", "s")["edit"]["pageid"]
+        .as_i64()
+        .unwrap();
     let t = edit(&admin, "Talk:With talk", "t")["edit"]["pageid"]
         .as_i64()
         .unwrap();
-    admin.post(&[("action", "delete"), ("title", "With talk"), ("deletetalk", "1")]);
-    let v = admin.post(&[("action", "undelete"), ("title", "With talk"), ("undeletetalk", "1")]);
+    admin.post(&[
+        ("action", "delete"),
+        ("title", "With talk"),
+        ("deletetalk", "1"),
+    ]);
+    let v = admin.post(&[
+        ("action", "undelete"),
+        ("title", "With talk"),
+        ("undeletetalk", "1"),
+    ]);
     assert_eq!(v["undelete"]["revisions"], 2, "{v}");
     let info = w.get2("action=query&prop=info&titles=With%20talk|Talk:With%20talk");
     assert_eq!(info["query"]["pages"][0]["pageid"].as_i64(), Some(s));
@@ -223,7 +253,11 @@ fn undeletetalk_and_refusals() {
 
     edit(&admin, "No talk", "s");
     admin.post(&[("action", "delete"), ("title", "No talk")]);
-    let v = admin.post(&[("action", "undelete"), ("title", "No talk"), ("undeletetalk", "1")]);
+    let v = admin.post(&[
+        ("action", "undelete"),
+        ("title", "No talk"),
+        ("undeletetalk", "1"),
+    ]);
     assert_eq!(
         v["warnings"]["undelete"]["*"],
         "The associated talk page has no revisions that can be undeleted."
@@ -250,7 +284,11 @@ fn undeletetalk_and_refusals() {
     assert_eq!(v["error"]["info"], "The \"title\" parameter must be set.");
     let v = admin.post(&[("action", "undelete"), ("title", "<bad>")]);
     assert_eq!(code(&v), "invalidtitle");
-    let v = admin.post(&[("action", "undelete"), ("title", "Perms"), ("tags", "no-such-tag")]);
+    let v = admin.post(&[
+        ("action", "undelete"),
+        ("title", "Perms"),
+        ("tags", "no-such-tag"),
+    ]);
     assert_eq!(code(&v), "badtags");
     let v = admin
         .client
@@ -279,7 +317,11 @@ fn undeletetalk_and_refusals() {
     );
 
     // Reading deleted things needs rights.
-    let v = alice.get(&[("action", "query"), ("prop", "deletedrevisions"), ("titles", "Perms")]);
+    let v = alice.get(&[
+        ("action", "query"),
+        ("prop", "deletedrevisions"),
+        ("titles", "Perms"),
+    ]);
     assert_eq!(code(&v), "permissiondenied");
     assert_eq!(
         v["error"]["info"],
@@ -287,7 +329,11 @@ fn undeletetalk_and_refusals() {
     );
     let v = alice.get(&[("action", "query"), ("list", "deletedrevs")]);
     assert_eq!(code(&v), "permissiondenied");
-    let v = admin.get(&[("action", "query"), ("list", "deletedrevs"), ("drlimit", "1")]);
+    let v = admin.get(&[
+        ("action", "query"),
+        ("list", "deletedrevs"),
+        ("drlimit", "1"),
+    ]);
     assert_eq!(
         v["warnings"]["deletedrevs"]["*"],
         "\"list=deletedrevs\" has been deprecated. Please use \"prop=deletedrevisions\" or \"list=alldeletedrevisions\" instead."

@@ -45,12 +45,14 @@ static PARAMS: &[ParamDef] = &[
         .help("The listing direction: newer lists oldest (or alphabetically first) first.")
         .value_help(&[
             ("newer", "Oldest first. start has to be before end."),
-            ("older", "Newest first (the default). start has to be later than end."),
+            (
+                "older",
+                "Newest first (the default). start has to be later than end.",
+            ),
         ]),
     ParamDef::string("from").help("Start listing at this title (without user only)."),
     ParamDef::string("to").help("Stop listing at this title (without user only)."),
-    ParamDef::string("prefix")
-        .help("Only titles that begin with this (without user only)."),
+    ParamDef::string("prefix").help("Only titles that begin with this (without user only)."),
     ParamDef::new("excludeuser", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
         .help("Leave out revisions by this user (without user only)."),
@@ -80,7 +82,11 @@ pub static ALLDELETEDREVISIONS: ModuleDef = ModuleDef {
     ],
     execute: Some(execute),
     generate: Some(generate),
-    ..ModuleDef::new("alldeletedrevisions", Group::List, "ApiQueryAllDeletedRevisions")
+    ..ModuleDef::new(
+        "alldeletedrevisions",
+        Group::List,
+        "ApiQueryAllDeletedRevisions",
+    )
 };
 
 /// A title part (`Foo bar`) as a DB key in a namespace.
@@ -137,7 +143,9 @@ fn run(
     };
     let mut q = ArchiveQuery {
         namespaces: namespaces.clone(),
-        user: p.str("user").map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),
+        user: p
+            .str("user")
+            .map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),
         exclude_user: p
             .str("excludeuser")
             .map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),

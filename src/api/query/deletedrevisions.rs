@@ -37,7 +37,10 @@ static PARAMS: &[ParamDef] = &[
         .help("The listing direction: newer lists oldest first.")
         .value_help(&[
             ("newer", "Oldest first. start has to be before end."),
-            ("older", "Newest first (the default). start has to be later than end."),
+            (
+                "older",
+                "Newest first (the default). start has to be later than end.",
+            ),
         ]),
     ParamDef::string("tag").help("Only revisions with this change tag."),
     ParamDef::new("user", PType::User)

@@ -24,7 +24,10 @@ static PARAMS: &[ParamDef] = &[
         .help("The listing direction (modes 1 and 3): newer lists oldest first.")
         .value_help(&[
             ("newer", "Oldest first. start has to be before end."),
-            ("older", "Newest first (the default). start has to be later than end."),
+            (
+                "older",
+                "Newest first (the default). start has to be later than end.",
+            ),
         ]),
     ParamDef::string("from").help("Start listing at this title (mode 3)."),
     ParamDef::string("to").help("Stop listing at this title (mode 3)."),
@@ -99,9 +102,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     if !cx.user.has("deletedhistory") {
         return Err(ApiError::coded(
             "permissiondenied",
-            Msg::new("apierror-permissiondenied").p(
-                crate::api::message::english("action-deletedhistory").unwrap_or("deletedhistory"),
-            ),
+            Msg::new("apierror-permissiondenied")
+                .p(crate::api::message::english("action-deletedhistory")
+                    .unwrap_or("deletedhistory")),
         ));
     }
     cx.warn_deprecated(
@@ -115,7 +118,11 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             .good
             .iter()
             .map(|g| (g.ns, g.title.clone()))
-            .chain(ps.missing.iter().map(|m| (m.title.ns, m.title.dbkey.clone())))
+            .chain(
+                ps.missing
+                    .iter()
+                    .map(|m| (m.title.ns, m.title.dbkey.clone())),
+            )
             .collect(),
         None => Vec::new(),
     };
@@ -154,18 +161,18 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     if has("content") && !cx.user.has("deletedtext") && !cx.user.has("undelete") {
         return Err(ApiError::coded(
             "permissiondenied",
-            Msg::new("apierror-permissiondenied").p(
-                crate::api::message::english("action-deletedtext").unwrap_or("deletedtext"),
-            ),
+            Msg::new("apierror-permissiondenied")
+                .p(crate::api::message::english("action-deletedtext").unwrap_or("deletedtext")),
         ));
     }
-    let (user_max, bot_max) = if has("content") { (50, 500) } else { (500, 5000) };
+    let (user_max, bot_max) = if has("content") {
+        (50, 500)
+    } else {
+        (500, 5000)
+    };
     let max = if cx.high_limits() { bot_max } else { user_max };
     let limit = (p.int("limit").unwrap_or(10).max(1) as usize).min(max);
-    let ns: i32 = p
-        .str("namespace")
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(0);
+    let ns: i32 = p.str("namespace").and_then(|n| n.parse().ok()).unwrap_or(0);
     let key = |s: &str| crate::wiki::title::ucfirst(&s.replace(' ', "_"));
     let ts = |n: &str| {
         p.str(n)
@@ -173,7 +180,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             .map(|t| time::to_mw(&t))
     };
     let mut q = ArchiveQuery {
-        user: p.str("user").map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),
+        user: p
+            .str("user")
+            .map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),
         exclude_user: p
             .str("excludeuser")
             .map(|u| crate::wiki::title::ucfirst(&u.replace('_', " "))),

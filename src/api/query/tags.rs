@@ -19,7 +19,14 @@ static PARAMS: &[ParamDef] = &[
         .help("How many tags to list."),
     ParamDef::enumeration(
         "prop",
-        &["active", "defined", "description", "displayname", "hitcount", "source"],
+        &[
+            "active",
+            "defined",
+            "description",
+            "displayname",
+            "hitcount",
+            "source",
+        ],
     )
     .multi()
     .default("")
@@ -27,9 +34,18 @@ static PARAMS: &[ParamDef] = &[
     .value_help(&[
         ("displayname", "The name shown for the tag on change lists."),
         ("description", "What the tag means."),
-        ("hitcount", "How many revisions and log entries carry the tag."),
-        ("defined", "Whether the tag is defined (by the software or a user)."),
-        ("source", "Where the tag comes from: extension (the software) or manual (a user)."),
+        (
+            "hitcount",
+            "How many revisions and log entries carry the tag.",
+        ),
+        (
+            "defined",
+            "Whether the tag is defined (by the software or a user).",
+        ),
+        (
+            "source",
+            "Where the tag comes from: extension (the software) or manual (a user).",
+        ),
         ("active", "Whether the tag is still being applied."),
     ]),
 ];
@@ -90,13 +106,11 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let has = |n: &str| props.iter().any(|x| x == n);
     let from = p.str("continue").unwrap_or("");
     let mut list = List::new("tag");
-    let mut n = 0;
-    for (name, e) in all.range(from.to_string()..) {
+    for (n, (name, e)) in all.range(from.to_string()..).enumerate() {
         if n == limit {
             cx.add_continue(&TAGS, "continue", name.clone());
             break;
         }
-        n += 1;
         let mut m = Map::new().with("name", name.as_str());
         if has("displayname") {
             m.set("displayname", e.display.as_str());

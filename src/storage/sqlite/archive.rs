@@ -44,7 +44,10 @@ fn ar_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<ArchivedRevision> {
 /// `ar_namespace = ? AND ar_title = ?` plus an optional timestamp list.
 fn title_cond(ns: i32, dbkey: &str, timestamps: Option<&[String]>) -> (String, Vec<Value>) {
     let mut sql = String::from("ar_namespace = ? AND ar_title = ?");
-    let mut args = vec![Value::Integer(i64::from(ns)), Value::Text(dbkey.to_string())];
+    let mut args = vec![
+        Value::Integer(i64::from(ns)),
+        Value::Text(dbkey.to_string()),
+    ];
     if let Some(ts) = timestamps {
         sql.push_str(&format!(
             " AND ar_timestamp IN ({})",
@@ -173,7 +176,9 @@ impl<T: Conn> ArchiveRead for T {
     fn archive_count(&mut self, ns: i32, dbkey: &str) -> Result<i64> {
         Ok(self
             .c()
-            .prepare_cached("SELECT COUNT(*) FROM archive WHERE ar_namespace = ?1 AND ar_title = ?2")?
+            .prepare_cached(
+                "SELECT COUNT(*) FROM archive WHERE ar_namespace = ?1 AND ar_title = ?2",
+            )?
             .query_row(params![ns, dbkey], |r| r.get(0))?)
     }
 
