@@ -73,11 +73,11 @@ pub static ALLDELETEDREVISIONS: ModuleDef = ModuleDef {
     examples: &[
         (
             "action=query&list=alldeletedrevisions&adruser=Example&adrprop=comment&adrlimit=50",
-            "List the last 50 deleted contributions by user Example.",
+            "The 50 newest deleted edits of the user Example.",
         ),
         (
             "action=query&list=alldeletedrevisions&adrdir=newer&adrnamespace=0&adrlimit=50",
-            "List the first 50 deleted revisions in the main namespace.",
+            "The 50 oldest deleted revisions of articles (namespace 0).",
         ),
     ],
     execute: Some(execute),

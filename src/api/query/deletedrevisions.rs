@@ -57,7 +57,7 @@ static PARAMS: &[ParamDef] = &[
 
 pub static DELETEDREVISIONS: ModuleDef = ModuleDef {
     prefix: "drv",
-    summary: "Get deleted revision information.",
+    summary: "Show archived (deleted) revisions of pages.",
     extra_help: &[
         "Works for the deleted revisions of the given titles, whether the page exists now or not.",
     ],

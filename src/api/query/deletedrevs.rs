@@ -63,7 +63,7 @@ static PARAMS: &[ParamDef] = &[
     .multi()
     .default("user|comment")
     .deprecated_values(&["token"])
-    .help("Which properties to get."),
+    .help("The fields to show for each deleted revision."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
         .help("How many revisions to list."),
@@ -76,7 +76,7 @@ static PARAMS: &[ParamDef] = &[
 pub static DELETEDREVS: ModuleDef = ModuleDef {
     prefix: "dr",
     deprecated: true,
-    summary: "List deleted revisions.",
+    summary: "Archived revisions by title, by user or by namespace (old interface).",
     extra_help: &[
         "Three modes: the deleted revisions of the given titles, sorted by timestamp (1); \
          the deleted contributions of a user (2, with druser); every deleted revision of a \
@@ -91,7 +91,7 @@ pub static DELETEDREVS: ModuleDef = ModuleDef {
         ),
         (
             "action=query&list=deletedrevs&druser=Bob&drlimit=50",
-            "List the last 50 deleted contributions by Bob (mode 2).",
+            "The 50 newest deleted edits of Bob (mode 2).",
         ),
     ],
     execute: Some(execute),

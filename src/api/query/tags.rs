@@ -30,7 +30,7 @@ static PARAMS: &[ParamDef] = &[
     )
     .multi()
     .default("")
-    .help("Which properties to get.")
+    .help("The fields to show for each tag.")
     .value_help(&[
         ("displayname", "The name shown for the tag on change lists."),
         ("description", "What the tag means."),
@@ -46,7 +46,7 @@ static PARAMS: &[ParamDef] = &[
             "source",
             "Where the tag comes from: extension (the software) or manual (a user).",
         ),
-        ("active", "Whether the tag is still being applied."),
+        ("active", "Whether the tag can still be put on new changes."),
     ]),
 ];
 
