@@ -20,7 +20,7 @@ use super::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
-    include_str!("../../../migrations/sqlite/0003_archive.sql"),
+    include_str!("../../../migrations/sqlite/0004_archive.sql"),
 ];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");

@@ -1,4 +1,4 @@
--- wikid schema, version 3: indexes for deletion and the deleted-revision listings.
+-- wikid schema, version 4 (after 0003_links): indexes for deletion and the deleted-revision listings.
 -- The "only contributor" of an automatic deletion reason reads a page's
 -- revisions in MediaWiki's rev_page_actor_timestamp order.
 CREATE INDEX rev_page_actor_timestamp ON revision (rev_page, rev_actor, rev_timestamp);
