@@ -133,6 +133,44 @@ for c in 1 16; do
   printf "\n"
 done
 
+# action=parse of a 50 KB page (POSTed text, so every request parses; the
+# template Box exists on both wikis).
+python3 scripts/bench-parse-text.py >"$work/page.wiki"
+python3 - "$work/page.wiki" "$work/parse.body" <<'PY'
+import sys, urllib.parse
+text = open(sys.argv[1]).read()
+body = urllib.parse.urlencode({"action": "parse", "format": "json", "title": "Bench page",
+    "text": text, "disablelimitreport": "1", "contentmodel": "wikitext"})
+open(sys.argv[2], "w").write(body)
+PY
+cat >"$work/parse.lua" <<LUA
+local f = io.open("$work/parse.body", "r")
+wrk.method = "POST"
+wrk.body = f:read("*a")
+f:close()
+wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
+LUA
+curl -fs -o /dev/null "$api?action=query&format=json" || true
+runpost() {
+  local url=$1 c=$2 threads=1
+  [ "$c" -gt 1 ] && threads=2
+  wrk -t"$threads" -c"$c" -d"${DURATION}s" --latency -s "$work/parse.lua" "$url" 2>&1 | awk '
+    /Requests\/sec/ { rps = $2 }
+    /^ +50%/ { p50 = $2 } /^ +99%/ { p99 = $2 }
+    /Non-2xx or 3xx/ { err += $NF } /Socket errors/ { err += 1 }
+    END { printf "%s %s %s %d\n", rps, p50, p99, err }'
+}
+for c in 1 4; do
+  read -r rps p50 p99 err < <(runpost "$api" "$c")
+  printf "%-16s %4s | %12s %9s %9s %6s" "parse-50KB" "$c" "$rps" "$p50" "$p99" "$err"
+  if [ $ref_up = 1 ]; then
+    read -r mrps mp50 mp99 _ < <(runpost "$REFWIKI_API" "$c")
+    ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+    printf " | %12s %9s %9s %8s" "$mrps" "$mp50" "$mp99" "$ratio"
+  fi
+  printf "\n"
+done
+
 for name in "${WRITE_NAMES[@]}"; do
   for c in 1 16; do
     read -r rps p50 p99 err < <(run "$api" "$c" "${SCRIPT[$name]}")

@@ -48,6 +48,9 @@ pub struct Config {
     /// `$wgDeleteRevisionsLimit`: deleting pages with more revisions needs the
     /// `bigdelete` right; 0 turns the check off.
     pub delete_revisions_limit: i64,
+    /// Run queued jobs in the server's background (off: only `wikid run-jobs` runs
+    /// them, as on a MediaWiki whose api.php never runs jobs).
+    pub run_jobs: bool,
     /// `$wgCdnServers`: caches in front of the wiki (`host:port`) that receive HTTP
     /// `PURGE` requests when pages change or are purged.
     pub cdn_servers: Vec<String>,
@@ -79,6 +82,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
             delete_revisions_limit: 0,
+            run_jobs: true,
             cdn_servers: Vec::new(),
             create_main_page: true,
             admin_user: "Admin".into(),

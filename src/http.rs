@@ -70,7 +70,7 @@ async fn api_handler(
             .and_then(|v| v.to_str().ok())
             .unwrap_or("");
         if content_type.is_empty() {
-            raw.post_without_content_type = !body.is_empty();
+            raw.post_without_content_type = true;
         } else if content_type
             .to_ascii_lowercase()
             .starts_with("application/x-www-form-urlencoded")
@@ -233,17 +233,76 @@ fn internal_error() -> Response {
         .into_response()
 }
 
-/// `/wiki/<title>` and `index.php`: page views arrive with the pages work; until
-/// then these paths answer plainly that there is no page view here.
-async fn page_view() -> Response {
-    let mut r = Response::new(Body::from(
-        "<!DOCTYPE html>\n<html><head><title>Not found</title></head>\
-         <body><p>Page views are not served yet; use api.php.</p></body></html>\n",
-    ));
-    *r.status_mut() = StatusCode::NOT_FOUND;
-    r.headers_mut().insert(
-        "content-type",
-        HeaderValue::from_static("text/html; charset=utf-8"),
-    );
+/// `%XX` decoding (and `+` as a space in query strings).
+fn url_decode(s: &str, plus: bool) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'+' if plus => out.push(b' '),
+            b'%' if i + 2 < b.len() => {
+                match u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
+                {
+                    Ok(v) => {
+                        out.push(v);
+                        i += 3;
+                        continue;
+                    }
+                    Err(_) => out.push(b'%'),
+                }
+            }
+            c => out.push(c),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// `/wiki/<title>` and `index.php?title=…`: page views (see `wiki::view`).
+async fn page_view(State(app): State<Arc<App>>, request: Request) -> Response {
+    let head = request.method() == HttpMethod::HEAD;
+    let uri = request.uri().clone();
+    let mut vr = crate::wiki::view::ViewRequest::default();
+    if let Some(rest) = uri.path().strip_prefix("/wiki/") {
+        vr.title = Some(url_decode(rest, false));
+    }
+    for pair in uri.query().unwrap_or("").split('&') {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let v = url_decode(v, true);
+        match url_decode(k, true).as_str() {
+            "title" => vr.title = Some(v),
+            "action" => vr.action = Some(v),
+            "redirect" => vr.no_redirect = v == "no",
+            _ => {}
+        }
+    }
+    vr.if_modified_since = request
+        .headers()
+        .get("if-modified-since")
+        .and_then(|h| h.to_str().ok())
+        .map(|s| s.to_string());
+    let res = tokio::task::spawn_blocking(move || crate::wiki::view::view(&app, &vr)).await;
+    let resp = match res {
+        Ok(Ok(r)) => r,
+        Ok(Err(e)) => {
+            tracing::error!("page view: {e:#}");
+            return internal_error();
+        }
+        Err(_) => return internal_error(),
+    };
+    let mut r = Response::new(Body::from(if head { String::new() } else { resp.body }));
+    *r.status_mut() = StatusCode::from_u16(resp.status).unwrap_or(StatusCode::OK);
+    if let Ok(v) = HeaderValue::from_str(&resp.content_type) {
+        r.headers_mut().insert("content-type", v);
+    }
+    for (k, v) in resp.headers {
+        if let (Ok(n), Ok(v)) = (
+            axum::http::HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
+            r.headers_mut().append(n, v);
+        }
+    }
     r
 }

@@ -9,6 +9,7 @@ pub mod app;
 pub mod auth;
 pub mod cdn;
 pub mod config;
+pub mod fixture;
 pub mod http;
 pub mod storage;
 pub mod util;
@@ -150,13 +151,49 @@ impl Server {
             let _ = tcp.set_nodelay(true);
         });
         let router = http::router(self.app.clone());
-        axum::serve(
+        let runner = self
+            .app
+            .config
+            .run_jobs
+            .then(|| tokio::spawn(run_job_queue(self.app.clone())));
+        let served = axum::serve(
             listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
         .with_graceful_shutdown(shutdown)
-        .await?;
+        .await;
+        if let Some(r) = runner {
+            r.abort();
+        }
+        served?;
         Ok(())
+    }
+}
+
+/// The background job runner: runs queued jobs one at a time (the work on a
+/// blocking thread), sleeping briefly whenever the queue is empty.
+async fn run_job_queue(app: Arc<App>) {
+    loop {
+        let a = app.clone();
+        let res = tokio::task::spawn_blocking(move || {
+            wiki::jobs::run_one(&a, wiki::jobs::CLAIM_TTL_SECS)
+        })
+        .await;
+        let idle = match res {
+            Ok(Ok(wiki::jobs::Outcome::Idle)) => true,
+            Ok(Ok(_)) => false,
+            Ok(Err(e)) => {
+                tracing::warn!("job runner: {e:#}");
+                true
+            }
+            Err(e) => {
+                tracing::error!("job runner task: {e}");
+                true
+            }
+        };
+        if idle {
+            tokio::time::sleep(std::time::Duration::from_millis(250)).await;
+        }
     }
 }
 

@@ -46,6 +46,14 @@ enum Command {
         /// Password of that administrator (generated and printed when absent).
         #[arg(long, env = "WIKID_ADMIN_PASSWORD", hide_env_values = true)]
         admin_password: Option<String>,
+        /// Serve a throw-away wiki: a fresh database in a temporary directory,
+        /// removed at exit (for tests and CI).
+        #[arg(long)]
+        ephemeral: bool,
+        /// Load accounts, bot passwords, change tags and an XML export from a
+        /// TOML fixture file at start (see src/fixture.rs).
+        #[arg(long, value_name = "FILE")]
+        fixture: Option<PathBuf>,
     },
     /// Manage accounts.
     #[command(subcommand)]
@@ -81,6 +89,13 @@ enum Command {
         /// The account the restore is logged under.
         #[arg(long, short = 'u', default_value = "Command line script")]
         user: String,
+    },
+    /// Run queued jobs (link updates, cache invalidation) until the queue is
+    /// empty, on the same data as the server.
+    RunJobs {
+        /// Stop after this many jobs.
+        #[arg(long)]
+        max: Option<usize>,
     },
 }
 
@@ -154,6 +169,8 @@ fn main() -> Result<()> {
             server,
             admin_user,
             admin_password,
+            ephemeral,
+            fixture,
         } => {
             if let Some(l) = listen {
                 config.listen = l;
@@ -167,7 +184,25 @@ fn main() -> Result<()> {
             if admin_password.is_some() {
                 config.admin_password = admin_password;
             }
-            serve(config)
+            let fixture = fixture
+                .map(|f| wikid::fixture::Fixture::from_file(&f))
+                .transpose()?;
+            if let Some(admin) = fixture.as_ref().and_then(|f| f.first_admin()) {
+                config.admin_user = admin.name.clone();
+                config.admin_password = Some(admin.password.clone());
+            }
+            // Dropped (and so removed) when serve returns.
+            let _ephemeral = if ephemeral {
+                let dir = tempfile::Builder::new()
+                    .prefix("wikid-ephemeral-")
+                    .tempdir()?;
+                config.data_dir = dir.path().to_path_buf();
+                config.database_url.clear();
+                Some(dir)
+            } else {
+                None
+            };
+            serve(config, fixture)
         }
         Command::User(cmd) => {
             let app = wikid::open_app_only(config)?;
@@ -246,6 +281,13 @@ fn main() -> Result<()> {
             println!(" done ({n} revisions)");
             Ok(())
         }
+        Command::RunJobs { max } => {
+            let (app, _) = wikid::open_app(config)?;
+            let n = wikid::wiki::jobs::run_jobs(&app, max)?;
+            let left = app.store.read()?.job_count()?;
+            println!("ran {n} jobs; {left} left in the queue");
+            Ok(())
+        }
     }
 }
 
@@ -274,16 +316,21 @@ fn import(config: Config, file: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn serve(config: Config) -> Result<()> {
+fn serve(config: Config, fixture: Option<wikid::fixture::Fixture>) -> Result<()> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()?;
     let password_given = config.admin_password.is_some();
     runtime.block_on(async move {
+        let started = std::time::Instant::now();
         let (app, created) = wikid::open_app(config)?;
+        if let Some(f) = &fixture {
+            f.apply(&app, created.as_ref())?;
+            tracing::info!("fixture loaded in {:?}", started.elapsed());
+        }
         let server = wikid::Server::bind(app).await?;
         println!("wikid is serving {}", server.api_url());
-        if let Some((user, password)) = created {
+        if let Some((user, password)) = created.filter(|_| fixture.is_none()) {
             // A generated password is shown once; a given one is never echoed.
             if password_given {
                 println!("created administrator {user:?} with the given password");

@@ -16,13 +16,14 @@ static PARAMS: &[ParamDef] = &[
         .default("wikitext")
         .help("Format of the messages in the answer."),
     ParamDef::boolean("mergerequestfields")
-        .help("Merge the fields of all authentication requests into one array."),
+        .help("Combine the fields that the authentication requests ask for into a single list."),
     ParamDef::boolean("preservestate")
-        .help("Keep the state of a previous failed login attempt, if possible."),
-    ParamDef::string("returnurl")
-        .help("Return URL for third-party authentication flows (absolute)."),
+        .help("Reuse what a failed earlier login attempt left behind, where that is possible."),
+    ParamDef::string("returnurl").help(
+        "The absolute URL that a third-party authentication provider sends the user back to.",
+    ),
     ParamDef::boolean("continue").help("Continue an earlier UI or REDIRECT answer."),
-    ParamDef::token("login").help("A login token from action=query&meta=tokens."),
+    ParamDef::token("login").help("Needs a login token; action=query&meta=tokens hands them out."),
 ];
 
 pub static CLIENTLOGIN: ModuleDef = ModuleDef {
@@ -31,7 +32,7 @@ pub static CLIENTLOGIN: ModuleDef = ModuleDef {
     write_rights: true,
     must_post: true,
     token: Some("login"),
-    summary: "Log in to the wiki with the interactive flow.",
+    summary: "Start a session by the step-by-step authentication flow that the web login form uses.",
     extra_help: &[
         "Send the fields username, password and optionally rememberMe with a login \
          token and loginreturnurl.",

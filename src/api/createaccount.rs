@@ -17,13 +17,15 @@ static PARAMS: &[ParamDef] = &[
         .default("wikitext")
         .help("Format of the messages in the answer."),
     ParamDef::boolean("mergerequestfields")
-        .help("Merge the fields of all authentication requests into one array."),
+        .help("Combine the fields that the authentication requests ask for into a single list."),
     ParamDef::boolean("preservestate")
-        .help("Keep the state of a previous failed attempt, if possible."),
-    ParamDef::string("returnurl")
-        .help("Return URL for third-party authentication flows (absolute)."),
+        .help("Reuse what a failed earlier attempt left behind, where that is possible."),
+    ParamDef::string("returnurl").help(
+        "The absolute URL that a third-party authentication provider sends the user back to.",
+    ),
     ParamDef::boolean("continue").help("Continue an earlier UI or REDIRECT answer."),
-    ParamDef::token("createaccount").help("A createaccount token from action=query&meta=tokens."),
+    ParamDef::token("createaccount")
+        .help("Needs a createaccount token; action=query&meta=tokens hands them out."),
 ];
 
 pub static CREATEACCOUNT: ModuleDef = ModuleDef {

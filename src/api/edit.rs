@@ -44,8 +44,8 @@ const MAX_ARTICLE_SIZE_KB: usize = 2048;
 const WATCHLIST_MAX_DURATION: &str = "1 year";
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::string("title").help("Title of the page to edit. Cannot be used together with pageid."),
-    ParamDef::integer("pageid").help("Page ID of the page to edit. Cannot be used together with title."),
+    ParamDef::string("title").help("The page to change or create, by title. Not allowed together with pageid."),
+    ParamDef::integer("pageid").help("The page to change, by its ID. Not allowed together with title."),
     ParamDef::string("section").help(
         "Section number to replace: 0 for the text above the first heading, new to add a section.",
     ),
@@ -56,10 +56,10 @@ static PARAMS: &[ParamDef] = &[
     ),
     ParamDef::new("tags", PType::Tags)
         .multi()
-        .help("Change tags to put on the revision."),
-    ParamDef::boolean("minor").help("Mark the edit as minor."),
+        .help("Change tags that the new revision gets."),
+    ParamDef::boolean("minor").help("Flag the change as a minor one."),
     ParamDef::boolean("notminor")
-        .help("Do not mark the edit as minor, even when the user's preference says so."),
+        .help("Never flag the change as minor, whatever the user's preferences say."),
     ParamDef::boolean("bot").help("Mark the edit as a bot edit (needs the bot right)."),
     ParamDef::integer("baserevid").help(
         "The revision the edit is based on; a newer revision on the page makes an edit conflict.",
@@ -73,13 +73,13 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::boolean("recreate")
         .help("Save even when the page was deleted after starttimestamp."),
     ParamDef::boolean("createonly").help("Fail if the page already exists."),
-    ParamDef::boolean("nocreate").help("Fail with an error if the page does not exist."),
+    ParamDef::boolean("nocreate").help("Refuse to create the page: fail when it is missing."),
     ParamDef::boolean("watch")
         .deprecated()
-        .help("Add the page to your watchlist."),
+        .help("Old switch: put the page on the watchlist."),
     ParamDef::boolean("unwatch")
         .deprecated()
-        .help("Remove the page from your watchlist."),
+        .help("Old switch: take the page off the watchlist."),
     ParamDef::enumeration("watchlist", &["watch", "unwatch", "preferences", "nochange"])
         .default("preferences")
         .help("Add the page to the watchlist, remove it, follow the preferences, or leave the watchlist as it is."),
@@ -101,9 +101,9 @@ static PARAMS: &[ParamDef] = &[
         .help("Undo all revisions from undo back to, but not including, this one."),
     ParamDef::boolean("redirect").help("Edit the target when the page is a redirect."),
     ParamDef::enumeration("contentformat", FORMATS)
-        .help("The serialisation format of the text."),
-    ParamDef::enumeration("contentmodel", MODELS).help("The content model of the new content."),
-    ParamDef::token("csrf").help("A csrf token from action=query&meta=tokens."),
+        .help("How the text sent in text is serialised."),
+    ParamDef::enumeration("contentmodel", MODELS).help("The content model the page gets with this edit."),
+    ParamDef::token("csrf").help("Needs a csrf token; action=query&meta=tokens hands them out."),
 ];
 
 pub static EDIT: ModuleDef = ModuleDef {
@@ -111,7 +111,7 @@ pub static EDIT: ModuleDef = ModuleDef {
     write_rights: true,
     must_post: true,
     token: Some("csrf"),
-    summary: "Create and change pages.",
+    summary: "Write a page: create it, replace its text or one section, add to it, or undo revisions.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Edit"],
     examples: &[
@@ -125,7 +125,7 @@ pub static EDIT: ModuleDef = ModuleDef {
         ),
         (
             "action=edit&title=Test&undo=13585&undoafter=13579&basetimestamp=2007-08-24T12:34:54Z&token=123ABC",
-            "Undo revisions 13579 through 13585 with an automatic summary.",
+            "Revert revisions 13579 to 13585 of Test, letting the summary be generated.",
         ),
     ],
     execute: Some(execute),

@@ -17,10 +17,10 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::new("password", PType::Password)
         .sensitive()
         .help("Password."),
-    ParamDef::string("domain").help("Domain (optional)."),
+    ParamDef::string("domain").help("The authentication domain, where the wiki uses several."),
     ParamDef::string("token")
         .sensitive()
-        .help("A login token from action=query&meta=tokens."),
+        .help("Needs a login token; action=query&meta=tokens hands them out."),
 ];
 
 pub static LOGIN: ModuleDef = ModuleDef {

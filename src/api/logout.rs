@@ -6,14 +6,15 @@ use crate::api::params::{ParamDef, Params};
 use crate::api::{Cx, Group, ModuleDef};
 use crate::auth::User;
 
-static PARAMS: &[ParamDef] =
-    &[ParamDef::token("csrf").help("A csrf token from action=query&meta=tokens.")];
+static PARAMS: &[ParamDef] = &[
+    ParamDef::token("csrf").help("Needs a csrf token; action=query&meta=tokens hands them out.")
+];
 
 pub static LOGOUT: ModuleDef = ModuleDef {
     read_rights: false,
     must_post: true,
     token: Some("csrf"),
-    summary: "Log out and clear the session data.",
+    summary: "End the session: forget the logged-in user and drop the session data.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logout"],
     examples: &[(

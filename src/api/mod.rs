@@ -20,6 +20,7 @@ pub mod message;
 pub mod pageset;
 pub mod paraminfo;
 pub mod params;
+pub mod parse;
 pub mod purge;
 pub mod query;
 pub mod request;
@@ -169,6 +170,7 @@ impl ModuleDef {
 pub static ACTIONS: &[&ModuleDef] = &[
     &help::HELP,
     &paraminfo::PARAMINFO,
+    &parse::PARSE,
     &query::QUERY,
     &login::LOGIN,
     &logout::LOGOUT,
@@ -348,9 +350,9 @@ pub static MAIN_PARAMS: &[ParamDef] = &[
         .help("Any text; it is returned unchanged in the result, to match answers to requests."),
     ParamDef::boolean("servedby")
         .help("Add the name of the answering host to the result, when the wiki shows host names."),
-    ParamDef::boolean("curtimestamp").help("Add the current time to the result."),
+    ParamDef::boolean("curtimestamp").help("Report the server's current time in the answer."),
     ParamDef::boolean("responselanginfo")
-        .help("Add the languages chosen for uselang and errorlang to the result."),
+        .help("Report in the answer which languages uselang and errorlang resolved to."),
     ParamDef::string("origin").help(
         "For browser requests from another site (CORS): the origin of the calling page, which must match the Origin header. Use * for an anonymous request from any site. It must be in the query string, also for POST requests.",
     ),
@@ -366,7 +368,7 @@ pub static MAIN_PARAMS: &[ParamDef] = &[
             ("plaintext", "Wikitext with the markup removed."),
             ("wikitext", "Wikitext, unparsed."),
             ("html", "Rendered as HTML."),
-            ("raw", "The message key and its parameters."),
+            ("raw", "The bare key of each message, with its parameters."),
             ("none", "Only the codes, no text."),
             ("bc", "The old format of MediaWiki before 1.29; errorlang and errorsuselocal do not apply."),
         ]),
@@ -813,8 +815,8 @@ fn run(cx: &mut Cx<'_>) -> ApiResult<()> {
     check_assert(cx, &main)?;
     if req.post_without_content_type {
         cx.warn_deprecated(
-            Msg::new("apiwarn-postedwithoutcontenttype"),
-            "main-missing-content-type",
+            Msg::new("apiwarn-deprecation-post-without-content-type"),
+            "post-without-content-type",
         );
     }
     let action_name = main.str("action").unwrap_or("help").to_string();

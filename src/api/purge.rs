@@ -45,7 +45,7 @@ pub static PURGE: ModuleDef = ModuleDef {
         ),
         (
             "action=purge&generator=allpages&gapnamespace=0&gaplimit=10",
-            "Purge the first ten pages of the main namespace.",
+            "Clear the caches of ten pages from the main namespace, the first by title.",
         ),
     ],
     execute: Some(execute),

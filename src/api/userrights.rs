@@ -14,10 +14,10 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::new("user", PType::User).help("User."),
     ParamDef::integer("userid")
         .deprecated()
-        .help("User id (use user=#id instead)."),
+        .help("Old way to name the user by ID; user=#ID replaces it."),
     ParamDef::enumeration("add", GROUPS)
         .multi()
-        .help("Add the user to these groups."),
+        .help("Groups to put the user in."),
     ParamDef::string("expiry")
         .multi()
         .allow_duplicates()
@@ -29,7 +29,7 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::string("reason")
         .default("")
         .help("Why the groups change; shown in the rights log."),
-    ParamDef::token("userrights").help("A userrights token from action=query&meta=tokens."),
+    ParamDef::token("userrights").help("Needs a userrights token; action=query&meta=tokens hands them out."),
     ParamDef::new("tags", PType::Tags)
         .multi()
         .help("Change tags for the user rights log entry."),

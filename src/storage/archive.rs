@@ -91,8 +91,6 @@ pub trait ArchiveRead {
     /// hidden, in the order of MediaWiki's `rev_page_actor_timestamp` index
     /// (for the "only contributor" of the automatic deletion reason).
     fn contributor_sample(&mut self, page: i64, limit: usize) -> Result<Vec<String>>;
-    /// Whether other pages link to, embed or redirect to a title.
-    fn has_backlinks(&mut self, ns: i32, dbkey: &str) -> Result<bool>;
 }
 
 pub trait ArchiveWrite {
@@ -104,10 +102,6 @@ pub trait ArchiveWrite {
     /// index entry, the parser cache, and the non-log recent changes of the page
     /// (by page id, or by title before `now`).
     fn remove_page_row(&mut self, page: i64, ns: i32, dbkey: &str, now: &str) -> Result<()>;
-    /// Deletes the link-table rows *from* a page (pagelinks, templatelinks,
-    /// categorylinks with category counts, externallinks, imagelinks, langlinks,
-    /// iwlinks, page_props, redirect).
-    fn delete_link_rows(&mut self, page: i64) -> Result<()>;
     /// Creates a page row with the given id (when free) or a new one; returns the id.
     fn insert_page_with_id(&mut self, id: Option<i64>, page: &super::pages::NewPage)
         -> Result<i64>;

@@ -12,6 +12,7 @@
 //! `sqlite/<area>.rs`.
 
 pub mod archive;
+pub mod links;
 pub mod pages;
 pub mod sqlite;
 pub mod tags;
@@ -154,7 +155,7 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn: PagesRead + ArchiveRead + TagsRead {
+pub trait ReadTxn: PagesRead + ArchiveRead + TagsRead + links::LinksRead {
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -182,7 +183,9 @@ pub trait ReadTxn: PagesRead + ArchiveRead + TagsRead {
     fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
-pub trait WriteTxn: ReadTxn + PagesWrite + ArchiveWrite + TagsWrite {
+pub trait WriteTxn:
+    ReadTxn + PagesWrite + ArchiveWrite + TagsWrite + links::LinksWrite + links::JobsWrite
+{
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

@@ -251,6 +251,8 @@ pub trait PagesWrite {
         rev: Option<i64>,
         log: Option<i64>,
     ) -> Result<()>;
+    /// Defines (or re-defines) a change tag that users may apply with `tags=`.
+    fn define_user_tag(&mut self, name: &str) -> Result<()>;
     /// Adds to the site statistics counters.
     fn bump_stats(&mut self, edits: i64, pages: i64, articles: i64) -> Result<()>;
     /// Sets `page_touched` to `now` unless it is already as new (purge, cache
@@ -262,6 +264,4 @@ pub trait PagesWrite {
     /// Watches a title (subject and talk page) for a user, with an expiry or none.
     fn watch(&mut self, user: i64, ns: i32, dbkey: &str, expiry: Option<&str>) -> Result<()>;
     fn unwatch(&mut self, user: i64, ns: i32, dbkey: &str) -> Result<()>;
-    /// Queues a job.
-    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()>;
 }

@@ -76,7 +76,7 @@ pub fn delete_page(app: &App, txn: &mut dyn WriteTxn, d: &Deletion<'_>) -> Resul
     };
     let archived = txn.archive_page_revisions(page.id, page.ns, &page.title)?;
     txn.remove_page_row(page.id, page.ns, &page.title, d.now)?;
-    links::after_delete(app, txn, page.id, d.title, d.now)?;
+    links::after_delete(app, txn, page.id, d.title)?;
     let comment = stored_comment(d.reason);
     let log_id = insert_log(
         txn,

@@ -296,12 +296,6 @@ fn finish_page(app: &App, txn: &mut dyn WriteTxn, st: &PageState) -> Result<()> 
     }
     txn.index_page(p.id, &st.title.dbkey.replace('_', " "), &text)?;
     let _ = app;
-    txn.push_job(
-        "refreshLinks",
-        st.title.ns,
-        &st.title.dbkey,
-        &serde_json::json!({ "pageId": p.id, "rootJobTimestamp": p.touched }).to_string(),
-        &time::to_mw(&time::now()),
-    )?;
+    crate::wiki::jobs::queue_refresh_links(txn, &st.title, false, 0, &time::to_mw(&time::now()))?;
     Ok(())
 }

@@ -4,6 +4,7 @@ mod auth;
 mod delete;
 mod envelope;
 mod pages;
+mod parsing;
 mod purge;
 mod query;
 mod siteinfo;

@@ -97,6 +97,121 @@ impl TestWiki {
         }
     }
 
+    /// Stores a page with text (page, revision and content rows; a new revision
+    /// when the page exists) and runs `links::after_save` for it, as a save
+    /// does, until `action=edit` writes pages. Returns (page id, revision id).
+    pub fn put_page(&self, ns: i32, dbkey: &str, text: &str) -> (i64, i64) {
+        let conn = rusqlite::Connection::open(&self.db_path).expect("open db");
+        conn.busy_timeout(std::time::Duration::from_secs(30))
+            .unwrap();
+        conn.execute_batch("BEGIN IMMEDIATE").unwrap();
+        conn.execute(
+            "INSERT INTO content (content_size, content_sha1, content_model, content_text)
+             VALUES (?1, '', 'wikitext', ?2)",
+            rusqlite::params![text.len() as i64, text],
+        )
+        .expect("insert content");
+        let cid = conn.last_insert_rowid();
+        let redirect = text
+            .trim_start()
+            .to_ascii_lowercase()
+            .starts_with("#redirect");
+        let existing: Option<i64> = conn
+            .query_row(
+                "SELECT page_id FROM page WHERE page_namespace = ?1 AND page_title = ?2",
+                rusqlite::params![ns, dbkey],
+                |r| r.get(0),
+            )
+            .ok();
+        let pid = match existing {
+            Some(id) => id,
+            None => {
+                conn.execute(
+                    "INSERT INTO page (page_namespace, page_title, page_is_redirect, page_random,
+                       page_touched, page_latest, page_len, page_content_model)
+                     VALUES (?1, ?2, ?3, 0.5, '20260101000000', 0, 0, 'wikitext')",
+                    rusqlite::params![ns, dbkey, redirect as i64],
+                )
+                .expect("insert page");
+                conn.last_insert_rowid()
+            }
+        };
+        conn.execute(
+            "INSERT INTO revision (rev_page, rev_timestamp, rev_actor, rev_len, rev_sha1, rev_content_id)
+             VALUES (?1, '20260101000000', 1, ?2, '', ?3)",
+            rusqlite::params![pid, text.len() as i64, cid],
+        )
+        .expect("insert revision");
+        let rid = conn.last_insert_rowid();
+        conn.execute(
+            "UPDATE page SET page_latest = ?1, page_len = ?2, page_is_redirect = ?3,
+               page_touched = strftime('%Y%m%d%H%M%S', 'now') WHERE page_id = ?4",
+            rusqlite::params![rid, text.len() as i64, redirect as i64, pid],
+        )
+        .expect("update page");
+        conn.execute_batch("COMMIT").unwrap();
+        drop(conn);
+        // What a save does next: the link tables, in their own transaction here.
+        let config = Config {
+            sitename: "Refwiki".into(),
+            data_dir: self.db_path.parent().expect("data dir").to_path_buf(),
+            admin_password: Some(self.admin_password.clone()),
+            ..Config::default()
+        };
+        let (app, _) = wikid::open_app(config).expect("open app");
+        let title = app.titles.parse(dbkey, ns).expect("title");
+        let title = wikid::wiki::title::Title { ns, ..title };
+        let mut txn = app.store.write().expect("write");
+        wikid::wiki::links::after_save(
+            &app,
+            &mut *txn,
+            &wikid::wiki::links::SavedPage {
+                id: pid,
+                title: &title,
+                rev_id: rid,
+                text,
+                content_model: "wikitext",
+                created: existing.is_none(),
+            },
+        )
+        .expect("after_save");
+        txn.commit().expect("commit");
+        (pid, rid)
+    }
+
+    /// Waits until the background runner emptied the job queue.
+    pub fn wait_jobs(&self) {
+        let conn = rusqlite::Connection::open(&self.db_path).expect("open db");
+        for _ in 0..400 {
+            let n: i64 = conn
+                .query_row("SELECT COUNT(*) FROM job", [], |r| r.get(0))
+                .unwrap_or(1);
+            if n == 0 {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(25));
+        }
+        panic!("the job queue did not drain");
+    }
+
+    /// The base URL of the server (`http://127.0.0.1:port`).
+    pub fn base(&self) -> String {
+        self.api.trim_end_matches("/w/api.php").to_string()
+    }
+
+    /// GET an arbitrary path of the server.
+    pub fn get_path(&self, path_and_query: &str, headers: &[(&str, &str)]) -> Answer {
+        let mut req = ureq::AgentBuilder::new().redirects(0).build().get(&format!(
+            "{}{}",
+            self.base(),
+            path_and_query
+        ));
+        for (k, v) in headers {
+            req = req.set(k, v);
+        }
+        Client::answer(req.call())
+    }
+
     /// GET `api.php?<query>` and the raw body.
     pub fn get_text(&self, query: &str) -> String {
         self.client().get_raw(query).text()

@@ -11,10 +11,8 @@ use crate::storage::{Page, PageListQuery, ProtectionFilter};
 
 static PARAMS: &[ParamDef] = &[
     ParamDef::string("from").help("List pages whose titles sort at or after this one."),
-    ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
-    ),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::string("to").help("List pages whose titles sort at or before this one."),
     ParamDef::string("prefix").help("Only pages whose titles start with this text."),
     ParamDef::new("namespace", PType::Namespace)

@@ -26,48 +26,49 @@ static PARAMS: &[ParamDef] = &[
     BASE[10],
     ParamDef::new("user", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Only revisions by this user."),
+        .help("List just the revisions this user made."),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Only pages in these namespaces."),
-    ParamDef::new("start", PType::Timestamp).help("The timestamp to start enumerating from."),
-    ParamDef::new("end", PType::Timestamp).help("The timestamp to stop enumerating at."),
+        .help("List just revisions of pages in these namespaces."),
+    ParamDef::new("start", PType::Timestamp).help("The time the list begins at."),
+    ParamDef::new("end", PType::Timestamp).help("The time the list ends at."),
     ParamDef::enumeration("dir", &["newer", "older"])
         .default("older")
-        .help("In which direction to enumerate.")
+        .help("The order of the list in time.")
         .value_help(&[
-            ("newer", "Oldest first. arvstart has to be before arvend."),
+            (
+                "newer",
+                "From old to new; arvstart must then come before arvend.",
+            ),
             (
                 "older",
-                "Newest first (the default). arvstart has to be later than arvend.",
+                "From new to old, the default; arvstart must then come after arvend.",
             ),
         ]),
     ParamDef::new("excludeuser", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Leave out revisions by this user."),
-    ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
-    ),
+        .help("Skip the revisions this user made."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
     ParamDef::boolean("generatetitles")
-        .help("As a generator, give titles instead of revision IDs."),
+        .help("Make the generator yield page titles; by default it yields revision IDs."),
 ];
 
 pub static ALLREVISIONS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     prefix: "arv",
-    summary: "List all revisions.",
+    summary: "List revisions of all pages, newest first by default.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Allrevisions"],
     examples: &[
         (
             "action=query&list=allrevisions&arvuser=Example&arvlimit=50",
-            "List the last 50 contributions by user Example.",
+            "The 50 most recent edits of the user Example.",
         ),
         (
             "action=query&list=allrevisions&arvdir=newer&arvlimit=50",
-            "List the first 50 revisions in any namespace.",
+            "The 50 oldest revisions of the wiki, from every namespace.",
         ),
     ],
     execute: Some(execute),

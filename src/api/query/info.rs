@@ -32,13 +32,13 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", PROPS)
         .multi()
         .deprecated_values(&["readable"])
-        .help("Which additional properties to get.")
+        .help("Facts to report beyond the basic ones.")
         .value_help(&[
-            ("protection", "The protection level of each page."),
             (
-                "talkid",
-                "The page ID of the talk page of each non-talk page.",
+                "protection",
+                "Who may edit or move the page: its protection entries.",
             ),
+            ("talkid", "For a subject page, the ID of its talk page."),
             ("watched", "Whether you watch each page."),
             (
                 "watchers",
@@ -54,15 +54,15 @@ static PARAMS: &[ParamDef] = &[
             ),
             (
                 "subjectid",
-                "The page ID of the subject page of each talk page.",
+                "For a talk page, the ID of the page it discusses.",
             ),
             (
                 "associatedpage",
-                "The title of the associated subject or talk page.",
+                "The title of the talk page of a subject page, or the other way round.",
             ),
             (
                 "url",
-                "The full URL, the edit URL and the canonical URL of each page.",
+                "Links to the page: to read it, to edit it, and its canonical address.",
             ),
             (
                 "readable",
@@ -75,7 +75,7 @@ static PARAMS: &[ParamDef] = &[
             ("displaytitle", "How the title is shown."),
             (
                 "varianttitles",
-                "The title in each variant of the content language.",
+                "How the title is written in every variant of the content language.",
             ),
             (
                 "linkclasses",
@@ -93,10 +93,8 @@ static PARAMS: &[ParamDef] = &[
         .help("How much detail the test actions give."),
     ParamDef::boolean("testactionsautocreate")
         .help("Check whether the action would create a temporary account."),
-    ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
-    ),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
 ];
 
 pub static INFO: ModuleDef = ModuleDef {
@@ -108,11 +106,11 @@ pub static INFO: ModuleDef = ModuleDef {
     examples: &[
         (
             "action=query&prop=info&titles=Main%20Page",
-            "Get information about the page Main Page.",
+            "The basic facts about Main Page.",
         ),
         (
             "action=query&prop=info&inprop=protection&titles=Main%20Page",
-            "Get general and protection information about the page Main Page.",
+            "The basic facts about Main Page, with its protection.",
         ),
     ],
     execute: Some(execute),

@@ -96,7 +96,7 @@ static PARAMS: &[ParamDef] = &[
     )
     .multi()
     .default("ids|title|type|user|timestamp|comment|details")
-    .help("Which properties to get.")
+    .help("What to report for each log entry.")
     .value_help(&[
         ("ids", "The log entry ID and the page ID."),
         ("title", "The title of the page the entry is about."),
@@ -105,48 +105,47 @@ static PARAMS: &[ParamDef] = &[
         ("userid", "The user ID of who made the entry."),
         ("timestamp", "When the entry was made."),
         ("comment", "The comment of the entry."),
-        ("parsedcomment", "The comment, parsed."),
+        ("parsedcomment", "The comment rendered as HTML."),
         ("details", "Extra details of the entry."),
         ("tags", "The change tags of the entry."),
     ]),
-    ParamDef::enumeration("type", TYPES).help("Only entries of this type."),
+    ParamDef::enumeration("type", TYPES).help("List only entries of this log type."),
     ParamDef::enumeration("action", ACTIONS)
-        .help("Only entries of this type/action (overrides letype); type/* works for any action."),
-    ParamDef::new("start", PType::Timestamp).help("The timestamp to start enumerating from."),
-    ParamDef::new("end", PType::Timestamp).help("The timestamp to stop enumerating at."),
+        .help("List only entries of this type/action pair; takes precedence over letype. A type/* value matches every action of that type."),
+    ParamDef::new("start", PType::Timestamp).help("The time the list begins at."),
+    ParamDef::new("end", PType::Timestamp).help("The time the list ends at."),
     ParamDef::enumeration("dir", &["newer", "older"])
         .default("older")
-        .help("In which direction to enumerate.")
+        .help("The order of the list in time.")
         .value_help(&[
-            ("newer", "Oldest first. lestart has to be before leend."),
+            ("newer", "From old to new; lestart must then come before leend."),
             (
                 "older",
-                "Newest first (the default). lestart has to be later than leend.",
+                "From new to old, the default; lestart must then come after leend.",
             ),
         ]),
     ParamDef::new("user", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Only entries made by this user."),
-    ParamDef::string("title").help("Only entries about this page."),
-    ParamDef::new("namespace", PType::Namespace).help("Only entries in this namespace."),
-    ParamDef::string("prefix").help("Only entries whose titles start with this prefix."),
-    ParamDef::string("tag").help("Only entries with this change tag."),
+        .help("List only entries this user made."),
+    ParamDef::string("title").help("List only entries whose target is this page."),
+    ParamDef::new("namespace", PType::Namespace).help("List only entries whose target is in this namespace."),
+    ParamDef::string("prefix").help("List only entries whose target title starts with this text."),
+    ParamDef::string("tag").help("List only entries carrying this change tag."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many entries to return."),
+        .help("The largest number of log entries to list."),
     ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
+        "Resume an earlier request with the value its continue section returned.",
     ),
 ];
 
 pub static LOGEVENTS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::AnonPublicUserPrivate,
     prefix: "le",
-    summary: "Get events from the logs.",
+    summary: "List entries of the wiki's logs, newest first by default.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Logevents"],
-    examples: &[("action=query&list=logevents", "List recent log events.")],
+    examples: &[("action=query&list=logevents", "The latest log entries.")],
     execute: Some(execute),
     ..ModuleDef::new("logevents", Group::List, "ApiQueryLogEvents")
 };

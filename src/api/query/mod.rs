@@ -8,15 +8,28 @@
 //! information written, then every submodule validates its own parameters and
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
+pub mod allcategories;
 pub mod alldeletedrevisions;
+pub mod alllinks;
 pub mod allpages;
 pub mod allrevisions;
+pub mod backlinks;
+pub mod backlinksprop;
+pub mod categories;
+pub mod categorymembers;
 pub mod continuation;
 pub mod deletedrevisions;
 pub mod deletedrevs;
+pub mod extlinks;
+pub mod exturlusage;
 pub mod info;
+pub mod iwbacklinks;
+pub mod links;
+pub mod linkutil;
 pub mod logevents;
+pub mod pageprops;
 pub mod pageset;
+pub mod pageswithprop;
 pub mod recentchanges;
 pub mod revisions;
 pub mod siteinfo;
@@ -52,6 +65,25 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &deletedrevisions::DELETEDREVISIONS,
     &alldeletedrevisions::ALLDELETEDREVISIONS,
     &deletedrevs::DELETEDREVS,
+    &links::LINKS,
+    &links::TEMPLATES,
+    &categories::CATEGORIES,
+    &backlinksprop::LINKSHERE,
+    &backlinksprop::TRANSCLUDEDIN,
+    &backlinksprop::REDIRECTS,
+    &backlinks::BACKLINKS,
+    &backlinks::EMBEDDEDIN,
+    &categorymembers::CATEGORYMEMBERS,
+    &extlinks::EXTLINKS,
+    &pageprops::PAGEPROPS,
+    &alllinks::ALLLINKS,
+    &alllinks::ALLTRANSCLUSIONS,
+    &alllinks::ALLREDIRECTS,
+    &allcategories::ALLCATEGORIES,
+    &exturlusage::EXTURLUSAGE,
+    &pageswithprop::PAGESWITHPROP,
+    &iwbacklinks::IWBACKLINKS,
+    &iwbacklinks::LANGBACKLINKS,
 ];
 
 /// A submodule by name, in any group.
@@ -102,8 +134,8 @@ static PARAMS: &[ParamDef] = &[
         .help("Version of the export XML schema; only with export."),
     ParamDef::boolean("iwurl").help("For interwiki titles, also give the URL they point to."),
     ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value and the other \
-         continuation values come from the continue section of the previous answer.",
+        "Resume an earlier query: send this together with the other values of the continue \
+         section of its answer.",
     ),
     ParamDef::boolean("rawcontinue").help("Answer with the old query-continue block instead of continue."),
     crate::api::pageset::PAGESET_PARAMS[0],

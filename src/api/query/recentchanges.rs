@@ -47,63 +47,62 @@ const SHOW: &[&str] = &[
 ];
 
 static PARAMS: &[ParamDef] = &[
-    ParamDef::new("start", PType::Timestamp).help("The timestamp to start enumerating from."),
-    ParamDef::new("end", PType::Timestamp).help("The timestamp to stop enumerating at."),
+    ParamDef::new("start", PType::Timestamp).help("The time the list begins at."),
+    ParamDef::new("end", PType::Timestamp).help("The time the list ends at."),
     ParamDef::enumeration("dir", &["newer", "older"])
         .default("older")
-        .help("In which direction to enumerate.")
+        .help("The order of the list in time.")
         .value_help(&[
-            ("newer", "Oldest first. rcstart has to be before rcend."),
-            ("older", "Newest first (the default). rcstart has to be later than rcend."),
+            ("newer", "From old to new; rcstart must then come before rcend."),
+            ("older", "From new to old, the default; rcstart must then come after rcend."),
         ]),
     ParamDef::new("namespace", PType::Namespace)
         .multi()
         .allow_all()
-        .help("Only changes in these namespaces."),
+        .help("List only changes to pages in these namespaces."),
     ParamDef::new("user", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Only changes by this user."),
+        .help("List only changes this user made."),
     ParamDef::new("excludeuser", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Leave out changes by this user."),
-    ParamDef::string("tag").help("Only changes with this tag."),
+        .help("Skip the changes this user made."),
+    ParamDef::string("tag").help("List only changes carrying this change tag."),
     ParamDef::enumeration("prop", PROPS)
         .multi()
         .default("title|timestamp|ids")
-        .help("Which additional information to include."),
+        .help("What to report for each change."),
     ParamDef::enumeration("show", SHOW)
         .multi()
-        .help("Only changes that meet these criteria (a ! negates)."),
+        .help("Conditions every listed change must meet; a leading ! turns a condition around, e.g. minor|!anon."),
     ParamDef::limit("limit", 500, 5000)
         .default("10")
-        .help("How many changes to return."),
+        .help("The largest number of changes to list."),
     ParamDef::enumeration("type", &["edit", "new", "log", "external", "categorize"])
         .multi()
         .default("edit|new|log|categorize")
-        .help("Which types of changes to show."),
-    ParamDef::boolean("toponly").help("Only changes that are the latest revision."),
-    ParamDef::string("title").help("Only changes of this page."),
+        .help("The kinds of change to list: edits, page creations, log entries, category changes."),
+    ParamDef::boolean("toponly").help("List only changes whose revision is still the current one of its page."),
+    ParamDef::string("title").help("List only changes to this page."),
     ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
+        "Resume an earlier request with the value its continue section returned.",
     ),
     ParamDef::boolean("generaterevisions").help(
-        "As a generator, give revision IDs instead of titles (changes without a revision are left out).",
+        "Make the generator yield revision IDs instead of page titles. Changes without a revision, such as most log entries, then yield nothing.",
     ),
-    ParamDef::enumeration("slot", &["main"]).help("Only changes that touch this slot."),
+    ParamDef::enumeration("slot", &["main"]).help("List only changes that modify this slot."),
 ];
 
 pub static RECENTCHANGES: ModuleDef = ModuleDef {
     cache_mode: CacheMode::AnonPublicUserPrivate,
     prefix: "rc",
-    summary: "Enumerate recent changes.",
+    summary: "List the recent changes of the wiki: edits, new pages and log entries, newest first by default.",
     params: PARAMS,
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:RecentChanges"],
     examples: &[
-        ("action=query&list=recentchanges", "List recent changes."),
+        ("action=query&list=recentchanges", "The latest changes."),
         (
             "action=query&generator=recentchanges&grcshow=!patrolled&prop=info",
-            "Get page info about recent unpatrolled changes.",
+            "Page information for the pages with recent changes that nobody has patrolled.",
         ),
     ],
     execute: Some(execute),

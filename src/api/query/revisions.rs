@@ -56,35 +56,35 @@ pub const BASE: [ParamDef; 11] = [
                 .multi()
                 .default("ids|timestamp|flags|comment|user")
                 .deprecated_values(&["parsetree"])
-                .help("Which properties to get for each revision."),
+                .help("What to report for each revision."),
             ParamDef::enumeration("slots", &["main"])
                 .multi()
                 .allow_all()
-                .help("Which revision slots to return data for (main, or * for all). Without it, content comes in the old one-slot format."),
+                .help("The slots to report on (main, or * for every slot). When left out, the main slot's data comes in the older format without slots."),
             ParamDef::limit("limit", 500, 5000)
-                .help("Limit how many revisions will be returned (at most 50, or 500 with high limits, when content is returned)."),
+                .help("The largest number of revisions to list; when content is asked for, at most 50 (500 with high limits)."),
             ParamDef::boolean("expandtemplates")
                 .deprecated()
-                .help("Expand templates in the content (use action=expandtemplates)."),
+                .help("Deprecated, replaced by action=expandtemplates: return the content with templates expanded."),
             ParamDef::boolean("generatexml")
                 .deprecated()
-                .help("Generate the XML parse tree (use action=expandtemplates)."),
+                .help("Deprecated, replaced by action=expandtemplates: add the XML preprocessor tree of the content."),
             ParamDef::boolean("parse")
                 .deprecated()
-                .help("Parse the content (use action=parse)."),
-            ParamDef::string("section").help("Only get the content of this section."),
+                .help("Deprecated, replaced by action=parse: return the content rendered as HTML."),
+            ParamDef::string("section").help("Return only this section of the content."),
             ParamDef::string("diffto")
                 .deprecated()
-                .help("Revision to diff each revision to (use action=compare)."),
+                .help("Deprecated, replaced by action=compare: a revision to compare each listed one with."),
             ParamDef::string("difftotext")
                 .deprecated()
-                .help("Text to diff each revision to (use action=compare)."),
+                .help("Deprecated, replaced by action=compare: a text to compare each listed revision with."),
             ParamDef::boolean("difftotextpst")
                 .deprecated()
-                .help("Pre-save transform difftotext first."),
+                .help("Deprecated, replaced by action=compare: run the pre-save transform on difftotext first."),
             ParamDef::enumeration("contentformat", FORMATS)
                 .deprecated()
-                .help("Serialisation format for the content."),
+                .help("Deprecated: the serialisation format to return content in."),
 ];
 
 static PARAMS: &[ParamDef] = &[
@@ -100,39 +100,39 @@ static PARAMS: &[ParamDef] = &[
     BASE[9],
     BASE[10],
     ParamDef::integer("startid")
-        .help("Start listing at this revision's timestamp (one page only)."),
-    ParamDef::integer("endid").help("Stop listing at this revision's timestamp (one page only)."),
-    ParamDef::new("start", PType::Timestamp)
-        .help("The timestamp to start listing from (one page only)."),
-    ParamDef::new("end", PType::Timestamp)
-        .help("The timestamp to stop listing at (one page only)."),
+        .help("One page only: begin the list at the time this revision was made."),
+    ParamDef::integer("endid")
+        .help("One page only: end the list at the time this revision was made."),
+    ParamDef::new("start", PType::Timestamp).help("One page only: the time the list begins at."),
+    ParamDef::new("end", PType::Timestamp).help("One page only: the time the list ends at."),
     ParamDef::enumeration("dir", &["newer", "older"])
         .default("older")
         .help("The listing direction (one page only): newer lists oldest first.")
         .value_help(&[
-            ("newer", "Oldest first. rvstart has to be before rvend."),
+            (
+                "newer",
+                "From old to new; rvstart must then come before rvend.",
+            ),
             (
                 "older",
-                "Newest first (the default). rvstart has to be later than rvend.",
+                "From new to old, the default; rvstart must then come after rvend.",
             ),
         ]),
     ParamDef::new("user", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Only revisions by this user (one page only)."),
+        .help("One page only: list just the revisions this user made."),
     ParamDef::new("excludeuser", PType::User)
         .user_types(&["name", "ip", "interwiki", "id"])
-        .help("Leave out revisions by this user (one page only)."),
-    ParamDef::string("tag").help("Only revisions with this change tag."),
-    ParamDef::string("continue").help(
-        "When more results are available, use this to continue. The value comes from the \
-         continue section of the previous answer.",
-    ),
+        .help("One page only: skip the revisions this user made."),
+    ParamDef::string("tag").help("List only revisions carrying this change tag."),
+    ParamDef::string("continue")
+        .help("Resume an earlier request with the value its continue section returned."),
 ];
 
 pub static REVISIONS: ModuleDef = ModuleDef {
     cache_mode: CacheMode::Public,
     prefix: "rv",
-    summary: "Get revision information.",
+    summary: "List revisions of the pages of the set, with their content if asked.",
     extra_help: &[
         "Works for the latest revision of several pages, for the revisions named by revids, \
          or for a list of revisions of one page with the list options.",
@@ -142,11 +142,11 @@ pub static REVISIONS: ModuleDef = ModuleDef {
     examples: &[
         (
             "action=query&prop=revisions&titles=API|Main%20Page&rvslots=*&rvprop=timestamp|user|comment|content",
-            "Get data with content for the last revision of titles API and Main Page.",
+            "The current revision of API and of Main Page, content included.",
         ),
         (
             "action=query&prop=revisions&titles=Main%20Page&rvlimit=5&rvprop=timestamp|user|comment",
-            "Get last five revisions of the Main Page.",
+            "The five most recent revisions of Main Page.",
         ),
     ],
     execute: Some(execute),

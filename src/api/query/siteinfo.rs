@@ -44,14 +44,14 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", PROPS)
         .multi()
         .default("general")
-        .help("Which information to get."),
+        .help("The kinds of site facts to report."),
     ParamDef::enumeration("filteriw", &["!local", "local"])
         .help("Only the interwiki prefixes that point at this wiki (local), or only the others."),
     ParamDef::boolean("showalldb")
         .help("Report every database server, not only the most lagged one."),
     ParamDef::boolean("numberingroup").help("Add the number of members to each user group."),
     ParamDef::string("inlanguagecode")
-        .help("Language code for localised language names (best effort)."),
+        .help("Give language names in this language where a translation is known."),
 ];
 
 pub static SITEINFO: ModuleDef = ModuleDef {

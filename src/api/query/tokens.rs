@@ -12,7 +12,7 @@ static PARAMS: &[ParamDef] = &[ParamDef::enumeration("type", TYPE_NAMES)
     .multi()
     .allow_all()
     .default("csrf")
-    .help("Which types of token to get.")];
+    .help("The kinds of token wanted.")];
 
 pub static TOKENS: ModuleDef = ModuleDef {
     read_rights: false,
@@ -22,11 +22,11 @@ pub static TOKENS: ModuleDef = ModuleDef {
     examples: &[
         (
             "action=query&meta=tokens",
-            "Get a csrf token (the default).",
+            "Ask for the default token, the csrf one.",
         ),
         (
             "action=query&meta=tokens&type=watch|patrol",
-            "Get a watch token and a patrol token.",
+            "Ask for both a watch and a patrol token.",
         ),
     ],
     execute: Some(execute),

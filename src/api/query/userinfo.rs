@@ -32,9 +32,9 @@ static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", PROPS)
         .multi()
         .allow_all()
-        .help("Which pieces of information to include."),
+        .help("What to report about the user."),
     ParamDef::string("attachedwiki")
-        .help("With centralids: whether the user is attached to the wiki with this id."),
+        .help("Together with prop=centralids: report whether the account is attached on the wiki of this ID."),
 ];
 
 pub static USERINFO: ModuleDef = ModuleDef {
@@ -49,7 +49,7 @@ pub static USERINFO: ModuleDef = ModuleDef {
         ),
         (
             "action=query&meta=userinfo&uiprop=blockinfo|groups|rights|hasmsg",
-            "Get more about the current user.",
+            "Report on the user making the request: name and ID, and on request groups, rights and more.",
         ),
     ],
     execute: Some(execute),

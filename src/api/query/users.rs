@@ -25,15 +25,15 @@ const PROPS: &[&str] = &[
 static PARAMS: &[ParamDef] = &[
     ParamDef::enumeration("prop", PROPS)
         .multi()
-        .help("Which pieces of information to include."),
+        .help("What to report about the user."),
     ParamDef::string("attachedwiki")
-        .help("With centralids: whether the user is attached to the wiki with this id."),
+        .help("Together with prop=centralids: report whether the account is attached on the wiki of this ID."),
     ParamDef::new("users", PType::User)
         .multi()
-        .help("A list of users to get information for."),
+        .help("The user names to report on."),
     ParamDef::integer("userids")
         .multi()
-        .help("A list of user ids to get information for."),
+        .help("The user IDs to report on."),
 ];
 
 pub static USERS: ModuleDef = ModuleDef {
@@ -45,7 +45,7 @@ pub static USERS: ModuleDef = ModuleDef {
     help_urls: &["https://www.mediawiki.org/wiki/Special:MyLanguage/API:Users"],
     examples: &[(
         "action=query&list=users&ususers=Example&usprop=groups|editcount|gender",
-        "Get information about the user Example.",
+        "The facts about the user Example.",
     )],
     execute: Some(execute),
     ..ModuleDef::new("users", Group::List, "ApiQueryUsers")

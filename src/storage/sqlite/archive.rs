@@ -210,26 +210,6 @@ impl<T: Conn> ArchiveRead for T {
         let rows = stmt.query_map(params![page, limit as i64], |r| r.get(0))?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
-
-    fn has_backlinks(&mut self, ns: i32, dbkey: &str) -> Result<bool> {
-        let mut sql = String::from(
-            "SELECT EXISTS (SELECT 1 FROM pagelinks WHERE pl_namespace = ?1 AND pl_title = ?2) \
-             OR EXISTS (SELECT 1 FROM templatelinks WHERE tl_namespace = ?1 AND tl_title = ?2) \
-             OR EXISTS (SELECT 1 FROM redirect WHERE rd_namespace = ?1 AND rd_title = ?2 \
-             AND rd_interwiki = '')",
-        );
-        if ns == 14 {
-            sql.push_str(" OR EXISTS (SELECT 1 FROM categorylinks WHERE cl_to = ?2)");
-        }
-        if ns == 6 {
-            sql.push_str(" OR EXISTS (SELECT 1 FROM imagelinks WHERE il_to = ?2)");
-        }
-        Ok(self
-            .c()
-            .prepare_cached(&sql)?
-            .query_row(params![ns, dbkey], |r| r.get::<_, i64>(0))?
-            != 0)
-    }
 }
 
 impl ArchiveWrite for SqliteWrite<'_> {
@@ -272,35 +252,6 @@ impl ArchiveWrite for SqliteWrite<'_> {
              (rc_namespace = ?2 AND rc_title = ?3 AND rc_timestamp < ?4))",
         )?
         .execute(params![page, ns, dbkey, now])?;
-        Ok(())
-    }
-
-    fn delete_link_rows(&mut self, page: i64) -> Result<()> {
-        let c = self.c();
-        c.prepare_cached(
-            "UPDATE category SET \
-             cat_pages = cat_pages - (SELECT COUNT(*) FROM categorylinks WHERE cl_from = ?1 \
-               AND cl_to = cat_title), \
-             cat_subcats = cat_subcats - (SELECT COUNT(*) FROM categorylinks WHERE cl_from = ?1 \
-               AND cl_to = cat_title AND cl_type = 'subcat'), \
-             cat_files = cat_files - (SELECT COUNT(*) FROM categorylinks WHERE cl_from = ?1 \
-               AND cl_to = cat_title AND cl_type = 'file') \
-             WHERE cat_title IN (SELECT cl_to FROM categorylinks WHERE cl_from = ?1)",
-        )?
-        .execute([page])?;
-        for sql in [
-            "DELETE FROM pagelinks WHERE pl_from = ?1",
-            "DELETE FROM templatelinks WHERE tl_from = ?1",
-            "DELETE FROM categorylinks WHERE cl_from = ?1",
-            "DELETE FROM externallinks WHERE el_from = ?1",
-            "DELETE FROM imagelinks WHERE il_from = ?1",
-            "DELETE FROM langlinks WHERE ll_from = ?1",
-            "DELETE FROM iwlinks WHERE iwl_from = ?1",
-            "DELETE FROM page_props WHERE pp_page = ?1",
-            "DELETE FROM redirect WHERE rd_from = ?1",
-        ] {
-            c.prepare_cached(sql)?.execute([page])?;
-        }
         Ok(())
     }
 

@@ -2,6 +2,7 @@
 //! as SQLite requires) and a small pool of readers.
 
 mod archive;
+mod links;
 mod pages;
 mod tags;
 
@@ -20,6 +21,7 @@ use super::{
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
+    include_str!("../../../migrations/sqlite/0003_links.sql"),
     include_str!("../../../migrations/sqlite/0004_archive.sql"),
 ];
 

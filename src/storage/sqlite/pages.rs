@@ -706,6 +706,16 @@ impl PagesWrite for SqliteWrite<'_> {
         Ok(())
     }
 
+    fn define_user_tag(&mut self, name: &str) -> Result<()> {
+        self.c()
+            .prepare_cached(
+                "INSERT INTO change_tag_def (ctd_name, ctd_user_defined) VALUES (?1, 1) \
+                 ON CONFLICT (ctd_name) DO UPDATE SET ctd_user_defined = 1",
+            )?
+            .execute([name])?;
+        Ok(())
+    }
+
     fn touch_page(&mut self, page: i64, now: &str) -> Result<()> {
         self.conn
             .prepare_cached(
@@ -766,16 +776,6 @@ impl PagesWrite for SqliteWrite<'_> {
                  AND wl_title = ?4",
             )?
             .execute(params![user, subject, subject + 1, dbkey])?;
-        Ok(())
-    }
-
-    fn push_job(&mut self, cmd: &str, ns: i32, dbkey: &str, params: &str, now: &str) -> Result<()> {
-        self.c()
-            .prepare_cached(
-                "INSERT INTO job (job_cmd, job_namespace, job_title, job_params, job_timestamp) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
-            )?
-            .execute(params![cmd, ns, dbkey, params, now])?;
         Ok(())
     }
 }

@@ -1,0 +1,261 @@
+//! Parsing, link tables, the job queue, page views and the link-table query
+//! modules, over pages written to the database (the reference wiki's seed).
+
+use serde_json::json;
+
+use crate::support::TestWiki;
+
+const MAIN: &str = "'''Refwiki''' is a reference MediaWiki used to record API transcripts.\n\n* [[Sandbox]]\n* [[History page]]\n* [[Box demo A]] and [[Box demo B]]\n* [[:Category:Refwiki pages]]";
+const BOX: &str = "<div class=\"refwiki-box\" style=\"border:1px solid #888;padding:4px\">{{{1|Empty box}}}</div><noinclude>\nA simple box. Usage: <code><nowiki>{{Box|text}}</nowiki></code>\n[[Category:Refwiki templates]]</noinclude>";
+
+fn wiki() -> TestWiki {
+    let w = TestWiki::start();
+    w.put_page(0, "Main_Page", MAIN);
+    w.put_page(10, "Box", BOX);
+    w.put_page(
+        0,
+        "Sandbox",
+        "This is the sandbox. Feel free to edit.\n\n[[Category:Refwiki pages]]",
+    );
+    w.put_page(0, "Sbox", "#REDIRECT [[Sandbox]]");
+    w.put_page(0, "Box_demo_A", "First page that transcludes the box template.\n\n{{Box|Content of demo A}}\n\n[[Category:Refwiki pages]]");
+    w.put_page(0, "Box_demo_B", "Second page that transcludes the box template.\n\n{{Box|Content of demo B}}\n\n[[Category:Refwiki pages]]");
+    w.put_page(
+        0,
+        "History_page",
+        "History page, revision 6 by Alice.\n\n[[Category:Refwiki pages]]",
+    );
+    w.put_page(14, "Refwiki_pages", "Pages of the reference wiki.");
+    w.wait_jobs();
+    w
+}
+
+#[test]
+fn parse_page_matches_the_reference() {
+    let w = wiki();
+    let v = w.get2("action=parse&page=Box_demo_A&disablelimitreport=1");
+    let p = &v["parse"];
+    assert_eq!(p["title"], "Box demo A");
+    assert_eq!(
+        p["text"],
+        "<div class=\"mw-parser-output\"><p>First page that transcludes the box template.\n</p>\n<div class=\"refwiki-box\" style=\"border:1px solid #888;padding:4px\">Content of demo A</div></div>"
+    );
+    assert_eq!(
+        p["categories"],
+        json!([{"sortkey": "", "category": "Refwiki_pages"}])
+    );
+    assert_eq!(
+        p["templates"],
+        json!([{"ns": 10, "title": "Template:Box", "exists": true}])
+    );
+    assert_eq!(p["links"], json!([]));
+    assert_eq!(p["showtoc"], false);
+    assert_eq!(p["properties"], json!({}));
+    assert_eq!(
+        p["displaytitle"],
+        "<span class=\"mw-page-title-main\">Box demo A</span>"
+    );
+    // fv1: text and titles as content values, empty properties as a list.
+    let v1 = w.get("action=parse&page=Sbox&disablelimitreport=1");
+    assert_eq!(
+        v1["parse"]["text"]["*"],
+        "<div class=\"mw-parser-output\"><div class=\"redirectMsg\"><p>Redirect to:</p><ul class=\"redirectText\"><li><a href=\"/wiki/Sandbox\" title=\"Sandbox\">Sandbox</a></li></ul></div></div>"
+    );
+    assert_eq!(
+        v1["parse"]["links"],
+        json!([{"ns": 0, "exists": "", "*": "Sandbox"}])
+    );
+    assert_eq!(v1["parse"]["properties"], json!([]));
+}
+
+#[test]
+fn parse_text_and_errors() {
+    let w = wiki();
+    let v =
+        w.get2("action=parse&title=Test&text=%5B%5BSandbox%5D%5D+%5B%5BNope%5D%5D&prop=links|text");
+    assert_eq!(
+        v["parse"]["links"],
+        json!([{"ns": 0, "title": "Sandbox", "exists": true}, {"ns": 0, "title": "Nope", "exists": false}])
+    );
+    assert!(v["parse"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("class=\"new\""));
+    let v = w.get2("action=parse&text=x&prop=text");
+    assert_eq!(
+        v["warnings"]["parse"]["warnings"],
+        "No \"title\" or \"contentmodel\" was given, assuming wikitext."
+    );
+    let e = w.get2("action=parse&page=Nope");
+    assert_eq!(e["error"]["code"], "missingtitle");
+    let e = w.get2("action=parse&page=X&text=y");
+    assert_eq!(e["error"]["code"], "invalidparammix");
+    let e = w.get2("action=parse&oldid=99999");
+    assert_eq!(e["error"]["code"], "nosuchrevid");
+    let e = w.get2("action=parse&pageid=99999");
+    assert_eq!(e["error"]["code"], "nosuchpageid");
+    let e = w.get2("action=parse&page=Sandbox&section=x");
+    assert_eq!(e["error"]["code"], "invalidsection");
+    let v = w.get2("action=parse&page=Sbox&redirects=1&prop=");
+    assert_eq!(v["parse"]["title"], "Sandbox");
+    assert_eq!(
+        v["parse"]["redirects"],
+        json!([{"from": "Sbox", "to": "Sandbox"}])
+    );
+}
+
+#[test]
+fn link_tables_and_query_modules() {
+    let w = wiki();
+    let v = w
+        .get2("action=query&titles=Main_Page|Box_demo_A&prop=links|templates|categories&pllimit=2");
+    assert_eq!(
+        v["continue"]["plcontinue"]
+            .as_str()
+            .unwrap()
+            .split('|')
+            .nth(2),
+        Some("History_page")
+    );
+    let pages = v["query"]["pages"].as_array().unwrap();
+    let main = pages.iter().find(|p| p["title"] == "Main Page").unwrap();
+    assert_eq!(
+        main["links"],
+        json!([{"ns": 0, "title": "Box demo A"}, {"ns": 0, "title": "Box demo B"}])
+    );
+    let demo = pages.iter().find(|p| p["title"] == "Box demo A").unwrap();
+    assert_eq!(
+        demo["templates"],
+        json!([{"ns": 10, "title": "Template:Box"}])
+    );
+    assert_eq!(
+        demo["categories"],
+        json!([{"ns": 14, "title": "Category:Refwiki pages"}])
+    );
+
+    let v = w.get2("action=query&list=backlinks&bltitle=Sandbox");
+    let titles: Vec<&str> = v["query"]["backlinks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, vec!["Main Page", "Sbox"]);
+    assert_eq!(v["query"]["backlinks"][1]["redirect"], true);
+
+    let v = w.get2("action=query&list=embeddedin&eititle=Template:Box&eilimit=1");
+    assert_eq!(v["query"]["embeddedin"][0]["title"], "Box demo A");
+    let cont = v["continue"]["eicontinue"].as_str().unwrap().to_string();
+    let v = w.get2(&format!(
+        "action=query&list=embeddedin&eititle=Template:Box&eilimit=1&eicontinue={cont}"
+    ));
+    assert_eq!(v["query"]["embeddedin"][0]["title"], "Box demo B");
+    assert_eq!(v["batchcomplete"], true);
+
+    let v = w.get2("action=query&list=categorymembers&cmtitle=Category:Refwiki_pages&cmprop=title|sortkey|sortkeyprefix|type&cmlimit=2");
+    assert_eq!(
+        v["query"]["categorymembers"][0],
+        json!({"ns": 0, "title": "Box demo A", "sortkey": "424f582044454d4f2041", "sortkeyprefix": "", "type": "page"})
+    );
+    assert!(v["continue"]["cmcontinue"]
+        .as_str()
+        .unwrap()
+        .starts_with("page|484953544f52592050414745|"));
+
+    let v =
+        w.get2("action=query&titles=Sandbox|Template:Box&prop=linkshere|transcludedin|redirects");
+    let pages = v["query"]["pages"].as_array().unwrap();
+    let sandbox = pages.iter().find(|p| p["title"] == "Sandbox").unwrap();
+    assert_eq!(sandbox["redirects"][0]["title"], "Sbox");
+    assert_eq!(sandbox["linkshere"][1]["redirect"], true);
+
+    let v = w.get("action=query&list=allcategories&acprop=size");
+    assert_eq!(
+        v["query"]["allcategories"][0],
+        json!({"size": 4, "pages": 4, "files": 0, "subcats": 0, "*": "Refwiki pages"})
+    );
+    let v = w.get2("action=query&list=alltransclusions&atnamespace=10");
+    assert_eq!(
+        v["query"]["alltransclusions"],
+        json!([{"ns": 10, "title": "Template:Box"}, {"ns": 10, "title": "Template:Box"}])
+    );
+    let v = w.get2(
+        "action=query&generator=categorymembers&gcmtitle=Category:Refwiki_pages&prop=categories",
+    );
+    assert_eq!(v["query"]["pages"].as_array().unwrap().len(), 4);
+    let e = w.get2("action=query&list=backlinks");
+    assert_eq!(e["error"]["code"], "missingparam");
+}
+
+#[test]
+fn template_edit_refreshes_dependants_through_the_queue() {
+    let w = wiki();
+    w.put_page(10, "Box", "<span>{{{1}}}</span>[[Sandbox]]");
+    w.wait_jobs();
+    // The recursive refreshLinks job re-parsed the pages that transclude the box.
+    let v = w.get2("action=query&list=backlinks&bltitle=Sandbox&blnamespace=0");
+    let titles: Vec<&str> = v["query"]["backlinks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["title"].as_str().unwrap())
+        .collect();
+    assert!(
+        titles.contains(&"Box demo A") && titles.contains(&"Box demo B"),
+        "{titles:?}"
+    );
+    let v = w.get2("action=parse&page=Box_demo_B&prop=text");
+    assert!(v["parse"]["text"]
+        .as_str()
+        .unwrap()
+        .contains("<span>Content of demo B</span>"));
+    // Creating a linked page turns red links blue after htmlCacheUpdate.
+    w.put_page(0, "Nope2", "x");
+    w.put_page(0, "Linker", "[[Nope3]]");
+    w.wait_jobs();
+    let v = w.get2("action=parse&page=Linker&prop=links");
+    assert_eq!(
+        v["parse"]["links"],
+        json!([{"ns": 0, "title": "Nope3", "exists": false}])
+    );
+    w.put_page(0, "Nope3", "now exists");
+    w.wait_jobs();
+    let v = w.get2("action=parse&page=Linker&prop=links");
+    assert_eq!(
+        v["parse"]["links"],
+        json!([{"ns": 0, "title": "Nope3", "exists": true}])
+    );
+}
+
+#[test]
+fn page_views_raw_and_missing() {
+    let w = wiki();
+    let a = w.get_path("/wiki/Box_demo_A", &[]);
+    assert_eq!(a.status, 200);
+    assert!(a.text().contains("<div class=\"refwiki-box\""));
+    assert_eq!(
+        a.header("cache-control"),
+        Some("s-maxage=18000, must-revalidate, max-age=0")
+    );
+    let lm = a.header("last-modified").unwrap().to_string();
+    let b = w.get_path("/wiki/Box_demo_A", &[("If-Modified-Since", &lm)]);
+    assert_eq!(b.status, 304);
+    let r = w.get_path("/w/index.php?title=Main_Page&action=raw", &[]);
+    assert_eq!(r.status, 200);
+    assert!(r.header("content-type").unwrap().starts_with("text/x-wiki"));
+    assert_eq!(r.text(), MAIN);
+    let m = w.get_path("/wiki/No_such_page", &[]);
+    assert_eq!(m.status, 404);
+    assert!(m
+        .text()
+        .contains("There is currently no text in this page."));
+    let s = w.get_path("/wiki/Sbox", &[]);
+    assert!(s.text().contains("Redirected from"));
+}
+
+#[test]
+fn job_count_in_siteinfo() {
+    let w = TestWiki::start();
+    let v = w.get2("action=query&meta=siteinfo&siprop=statistics");
+    assert_eq!(v["query"]["statistics"]["jobs"], 0);
+}
