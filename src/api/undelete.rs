@@ -178,9 +178,11 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         None => None,
     };
 
-    // "Restore everything" unless timestamps or fileids select something.
-    let fileids_only = p.given("fileids") && !p.given("timestamps");
-    let timestamps: Option<Vec<String>> = if p.given("timestamps") {
+    // "Restore everything" unless timestamps or fileids select something (empty
+    // values, as some clients send them, select nothing).
+    let ts_given = !p.list("timestamps").is_empty();
+    let fileids_only = !p.int_list("fileids").is_empty() && !ts_given;
+    let timestamps: Option<Vec<String>> = if ts_given {
         Some(
             p.list("timestamps")
                 .iter()
