@@ -186,3 +186,7 @@ done
 rss=$(awk '/VmHWM/ { print $2 " " $3 }' "/proc/$pid/status")
 echo "wikid peak RSS: $rss"
 [ $ref_up = 1 ] || echo "(reference MediaWiki not reachable at $REFWIKI_API: wikid figures only)"
+
+# --- Delete and undelete (issue 6): small pages/s, long histories, peak RSS ----------
+echo
+scripts/bench/delete.sh ${DURATION:+$([ "$DURATION" = 2 ] && echo --quick)}

@@ -45,6 +45,9 @@ pub struct Config {
     /// `$wgEnableEmail`. wikid sends no mail, so it is off and, as in MediaWiki,
     /// the `sendemail` right is then taken from the `user` group.
     pub enable_email: bool,
+    /// `$wgDeleteRevisionsLimit`: deleting pages with more revisions needs the
+    /// `bigdelete` right; 0 turns the check off.
+    pub delete_revisions_limit: i64,
     /// Run queued jobs in the server's background (off: only `wikid run-jobs` runs
     /// them, as on a MediaWiki whose api.php never runs jobs).
     pub run_jobs: bool,
@@ -78,6 +81,7 @@ impl Default for Config {
             max_result_size: 8_388_608,
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
+            delete_revisions_limit: 0,
             run_jobs: true,
             cdn_servers: Vec::new(),
             create_main_page: true,

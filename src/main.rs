@@ -67,6 +67,29 @@ enum Command {
         /// The XML file.
         file: PathBuf,
     },
+    /// Delete the pages named in a file (one title a line; `-` or nothing for
+    /// standard input), as MediaWiki's deleteBatch.php.
+    DeleteBatch {
+        /// The deletion reason for every page.
+        #[arg(long, short = 'r', default_value = "")]
+        reason: String,
+        /// The account the deletions are logged under (a system account is
+        /// created when it does not exist).
+        #[arg(long, short = 'u', default_value = "Delete page script")]
+        user: String,
+        /// The list of titles.
+        file: Option<PathBuf>,
+    },
+    /// Restore every deleted revision of a page, as MediaWiki's undelete.php.
+    Undelete {
+        /// The page to restore.
+        title: String,
+        #[arg(long, short = 'r', default_value = "")]
+        reason: String,
+        /// The account the restore is logged under.
+        #[arg(long, short = 'u', default_value = "Command line script")]
+        user: String,
+    },
     /// Run queued jobs (link updates, cache invalidation) until the queue is
     /// empty, on the same data as the server.
     RunJobs {
@@ -224,6 +247,40 @@ fn main() -> Result<()> {
             Ok(())
         }
         Command::Import { file } => import(config, &file),
+        Command::DeleteBatch { reason, user, file } => {
+            use std::io::BufRead;
+            let app = wikid::open_app_only(config)?;
+            let reader: Box<dyn BufRead> = match file {
+                Some(f) if f.as_os_str() != "-" => Box::new(std::io::BufReader::new(
+                    std::fs::File::open(&f)
+                        .map_err(|e| anyhow::anyhow!("cannot open {}: {e}", f.display()))?,
+                )),
+                _ => Box::new(std::io::BufReader::new(std::io::stdin())),
+            };
+            let lines = reader.lines().map_while(Result::ok);
+            let n = wikid::admin::delete_batch(&app, lines, &reason, &user, |line, o| match o {
+                wikid::admin::BatchOutcome::Deleted { title, .. } => println!("{title} Deleted!"),
+                wikid::admin::BatchOutcome::Missing(t) => {
+                    println!("Skipping nonexistent page '{t}'")
+                }
+                wikid::admin::BatchOutcome::Invalid(t) => {
+                    println!("Invalid title '{t}' on line {line}")
+                }
+            })?;
+            eprintln!("{n} page(s) deleted");
+            Ok(())
+        }
+        Command::Undelete {
+            title,
+            reason,
+            user,
+        } => {
+            let app = wikid::open_app_only(config)?;
+            print!("Undeleting {title}...");
+            let (_, n) = wikid::admin::undelete_title(&app, &title, &reason, &user)?;
+            println!(" done ({n} revisions)");
+            Ok(())
+        }
         Command::RunJobs { max } => {
             let (app, _) = wikid::open_app(config)?;
             let n = wikid::wiki::jobs::run_jobs(&app, max)?;

@@ -654,7 +654,7 @@ fn current_text(txn: &mut dyn WriteTxn, page: &Page) -> ApiResult<String> {
 
 /// `watchlistexpiry`: a time in the future, at most a year away (the maximum is
 /// used instead, with a warning).
-fn parse_watch_expiry(
+pub fn parse_watch_expiry(
     cx: &mut Cx<'_>,
     raw: &str,
     now: &chrono::DateTime<chrono::Utc>,

@@ -8,12 +8,14 @@
 
 pub mod clientlogin;
 pub mod createaccount;
+pub mod delete;
 pub mod edit;
 pub mod error;
 pub mod format;
 pub mod help;
 pub mod login;
 pub mod logout;
+pub mod managetags;
 pub mod message;
 pub mod pageset;
 pub mod paraminfo;
@@ -25,6 +27,7 @@ pub mod request;
 pub mod result;
 #[cfg(test)]
 mod structure_tests;
+pub mod undelete;
 pub mod userrights;
 
 use std::sync::Arc;
@@ -175,6 +178,9 @@ pub static ACTIONS: &[&ModuleDef] = &[
     &createaccount::CREATEACCOUNT,
     &userrights::USERRIGHTS,
     &edit::EDIT,
+    &delete::DELETE,
+    &undelete::UNDELETE,
+    &managetags::MANAGETAGS,
     &purge::PURGE,
 ];
 

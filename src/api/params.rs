@@ -486,12 +486,19 @@ fn validate_one(
                 uniq.into_iter().partition(|v| allowed.contains(v));
             if !bad.is_empty() {
                 if def.ptype == PType::Tags {
-                    return Err(ApiError::coded(
-                        "badtags",
-                        Msg::new("tags-apply-not-allowed-one")
+                    // TagsDef: one tag or a list, with the disallowed ones as data.
+                    let msg = if bad.len() == 1 {
+                        Msg::new("tags-apply-not-allowed-one").p(bad[0].clone())
+                    } else {
+                        Msg::new("tags-apply-not-allowed-multi")
                             .p(bad.join(", "))
-                            .p(bad.len()),
-                    ));
+                            .p(bad.len())
+                    };
+                    let data = crate::api::result::Map::new().with(
+                        "disallowedtags",
+                        crate::api::result::List::of("t", bad.iter().map(String::as_str)),
+                    );
+                    return Err(ApiError::coded("badtags", msg).with_data(data));
                 }
                 warnings.push(ParamWarning {
                     code: "unrecognizedvalues".into(),
@@ -518,6 +525,13 @@ fn validate_one(
                 });
             }
             Ok(Some(PVal::List(good)))
+        }
+        PType::Timestamp => {
+            // Every value must parse (MediaWiki's TimestampDef on each value).
+            for v in &uniq {
+                single(def, full, v, cx, warnings, out)?;
+            }
+            Ok(Some(PVal::List(uniq)))
         }
         _ => {
             let _ = out;

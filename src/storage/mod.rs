@@ -11,13 +11,17 @@
 //! supertraits of [`ReadTxn`]/[`WriteTxn`]; the SQLite implementation then lives in
 //! `sqlite/<area>.rs`.
 
+pub mod archive;
 pub mod links;
 pub mod lists;
 pub mod pages;
 pub mod search;
 pub mod sqlite;
+pub mod tags;
 
+pub use archive::{ArchiveRead, ArchiveWrite};
 pub use pages::{PagesRead, PagesWrite};
+pub use tags::{TagsRead, TagsWrite};
 
 use anyhow::Result;
 
@@ -153,7 +157,9 @@ pub trait Store: Send + Sync {
     }
 }
 
-pub trait ReadTxn: PagesRead + links::LinksRead + search::SearchRead + lists::ListsRead {
+pub trait ReadTxn:
+    PagesRead + ArchiveRead + TagsRead + links::LinksRead + search::SearchRead + lists::ListsRead
+{
     fn meta(&mut self, key: &str) -> Result<Option<String>>;
     fn site_stats(&mut self) -> Result<SiteStats>;
     fn job_count(&mut self) -> Result<i64>;
@@ -181,7 +187,9 @@ pub trait ReadTxn: PagesRead + links::LinksRead + search::SearchRead + lists::Li
     fn counter(&mut self, key: &str, now: i64) -> Result<i64>;
 }
 
-pub trait WriteTxn: ReadTxn + PagesWrite + links::LinksWrite + links::JobsWrite {
+pub trait WriteTxn:
+    ReadTxn + PagesWrite + ArchiveWrite + TagsWrite + links::LinksWrite + links::JobsWrite
+{
     fn set_meta(&mut self, key: &str, value: &str) -> Result<()>;
     /// Creates an account; returns its id.
     fn create_user(&mut self, name: &str, password_hash: &str, now_mw: &str) -> Result<i64>;

@@ -1,5 +1,6 @@
 //! Domain logic: titles, namespaces, special pages and (later) page operations. No
 //! HTTP, no SQL.
+pub mod delete;
 pub mod import;
 pub mod jobs;
 pub mod links;
@@ -9,4 +10,5 @@ pub mod parser;
 pub mod purge;
 pub mod special;
 pub mod title;
+pub mod undelete;
 pub mod view;

@@ -1,6 +1,7 @@
 //! The single integration-test binary: real servers over HTTP and real SQLite files.
 
 mod auth;
+mod delete;
 mod envelope;
 mod lists;
 mod pages;
@@ -9,3 +10,4 @@ mod purge;
 mod query;
 mod siteinfo;
 mod support;
+mod undelete;

@@ -430,3 +430,72 @@ pub fn keys(v: &Value) -> Vec<String> {
         .map(|o| o.keys().cloned().collect())
         .unwrap_or_default()
 }
+
+/// A logged-in session with its csrf token: the seed's steps 1–3.
+pub struct Session {
+    pub client: Client,
+    pub token: String,
+}
+
+impl Session {
+    /// Logs `name` in (a bot password `Name@app` or a main account) on `client`.
+    pub fn login(client: Client, name: &str, pass: &str) -> Session {
+        let lt = client.get(&[
+            ("action", "query"),
+            ("meta", "tokens"),
+            ("type", "login"),
+            ("format", "json"),
+        ]);
+        let lt = lt.json()["query"]["tokens"]["logintoken"]
+            .as_str()
+            .expect("login token")
+            .to_string();
+        let r = client.post(&[
+            ("action", "login"),
+            ("lgname", name),
+            ("lgpassword", pass),
+            ("lgtoken", &lt),
+            ("format", "json"),
+        ]);
+        assert_eq!(r.json()["login"]["result"], "Success", "login of {name}");
+        let t = client.get(&[("action", "query"), ("meta", "tokens"), ("format", "json")]);
+        let token = t.json()["query"]["tokens"]["csrftoken"]
+            .as_str()
+            .expect("csrf token")
+            .to_string();
+        Session { client, token }
+    }
+
+    /// POSTs a write action with the token, format=json.
+    pub fn post(&self, params: &[(&str, &str)]) -> Value {
+        let mut all: Vec<(&str, &str)> = vec![("format", "json"), ("token", &self.token)];
+        all.extend_from_slice(params);
+        self.client.post(&all).json()
+    }
+
+    /// GETs with format=json.
+    pub fn get(&self, params: &[(&str, &str)]) -> Value {
+        let mut all: Vec<(&str, &str)> = vec![("format", "json")];
+        all.extend_from_slice(params);
+        self.client.get(&all).json()
+    }
+}
+
+impl TestWiki {
+    /// The first administrator (sysop, bureaucrat, bot) logged in with its main
+    /// account.
+    pub fn admin_session(&self) -> Session {
+        let app = self.admin();
+        let groups = wikid::admin::parse_groups(&app, "sysop,bureaucrat,bot").unwrap();
+        wikid::admin::set_groups(&app, "Admin", &groups).unwrap();
+        Session::login(self.session(), "Admin", &self.admin_password)
+    }
+
+    /// A plain user account (created when missing), logged in.
+    pub fn user_session(&self, name: &str) -> Session {
+        let app = self.admin();
+        let pass = format!("{name}-Password-1");
+        let _ = wikid::admin::create_user(&app, name, &pass, &[]);
+        Session::login(self.session(), name, &pass)
+    }
+}

@@ -134,6 +134,10 @@ fn run(cx: &mut Cx<'_>, p: &Params, f: &RevFields) -> ApiResult<(Vec<Revision>, 
 fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let f = RevFields::from_params(p);
     warn_legacy(cx, &ALLREVISIONS, &f);
+    // `getCacheMode`: users who may see revision-deleted fields get private answers.
+    if cx.user.has("deletedhistory") {
+        cx.cache_mode = crate::api::CacheMode::Private;
+    }
     let (rows, next) = run(cx, p, &f)?;
     let mut r = cx.app.store.read().map_err(ApiError::internal)?;
     let ids: Vec<i64> = rows.iter().map(|x| x.id).collect();

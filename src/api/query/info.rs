@@ -128,6 +128,18 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let Some(ps) = cx.pageset.take() else {
         return Ok(());
     };
+    // `getCacheMode`: watchlist properties depend on the user.
+    if p.list("prop").iter().any(|x| {
+        [
+            "watched",
+            "watchers",
+            "visitingwatchers",
+            "notificationtimestamp",
+        ]
+        .contains(&x.as_str())
+    }) {
+        cx.cache_mode = crate::api::CacheMode::Private;
+    }
     let mut targets: Vec<Target> = Vec::new();
     for m in &ps.missing {
         targets.push(Target {

@@ -9,6 +9,7 @@
 //! runs. Last, `continue`/`batchcomplete` (or `query-continue`) go on top.
 
 pub mod allcategories;
+pub mod alldeletedrevisions;
 pub mod alllinks;
 pub mod allpages;
 pub mod allrevisions;
@@ -17,6 +18,8 @@ pub mod backlinksprop;
 pub mod categories;
 pub mod categorymembers;
 pub mod continuation;
+pub mod deletedrevisions;
+pub mod deletedrevs;
 pub mod extlinks;
 pub mod exturlusage;
 pub mod info;
@@ -35,6 +38,7 @@ pub mod recentchanges;
 pub mod revisions;
 pub mod search;
 pub mod siteinfo;
+pub mod tags;
 
 use crate::api::error::{ApiError, ApiResult};
 use crate::api::message::Msg;
@@ -64,6 +68,10 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &recentchanges::RECENTCHANGES,
     &logevents::LOGEVENTS,
     &allrevisions::ALLREVISIONS,
+    &tags::TAGS,
+    &deletedrevisions::DELETEDREVISIONS,
+    &alldeletedrevisions::ALLDELETEDREVISIONS,
+    &deletedrevs::DELETEDREVS,
     &links::LINKS,
     &links::TEMPLATES,
     &categories::CATEGORIES,

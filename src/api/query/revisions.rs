@@ -492,6 +492,10 @@ fn bad_continue() -> ApiError {
 fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     let f = RevFields::from_params(p);
     warn_legacy(cx, &REVISIONS, &f);
+    // `getCacheMode`: users who may see revision-deleted fields get private answers.
+    if cx.user.has("deletedhistory") {
+        cx.cache_mode = crate::api::CacheMode::Private;
+    }
     let listed = list(cx, p, false)?;
     let mut r = cx.app.store.read().map_err(ApiError::internal)?;
     let all_ids: Vec<i64> = listed

@@ -1,10 +1,12 @@
 //! The embedded SQLite backend: WAL, one writer connection (writes are serialised,
 //! as SQLite requires) and a small pool of readers.
 
+mod archive;
 mod links;
 mod lists;
 mod pages;
 mod search;
+mod tags;
 
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
@@ -22,6 +24,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0001_init.sql"),
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
     include_str!("../../../migrations/sqlite/0003_links.sql"),
+    include_str!("../../../migrations/sqlite/0004_archive.sql"),
 ];
 
 const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");

@@ -256,7 +256,10 @@ impl Renderer<'_> {
         let name_raw = self.expand_part_full(&b.parts[0], frame);
         let mut name = trim_ws(&name_raw).to_string();
         // subst: stays literal on a normal parse; safesubst: is dropped.
-        if name.len() >= 10 && name[..10].eq_ignore_ascii_case("safesubst:") {
+        if name.len() >= 10
+            && name.is_char_boundary(10)
+            && name[..10].eq_ignore_ascii_case("safesubst:")
+        {
             name = trim_ws(&name[10..]).to_string();
         } else if name.len() >= 6
             && name.is_char_boundary(6)
