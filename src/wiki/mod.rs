@@ -9,4 +9,5 @@ pub mod parser;
 pub mod purge;
 pub mod special;
 pub mod title;
+pub mod variants;
 pub mod view;
