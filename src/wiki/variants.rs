@@ -177,7 +177,7 @@ fn is_roman_numeral(w: &[u8]) -> bool {
         return false;
     }
     let mut i = 0;
-    let mut count = |i: &mut usize, c: u8, max: usize| {
+    let count = |i: &mut usize, c: u8, max: usize| {
         let mut n = 0;
         while n < max && *i < w.len() && w[*i] == c {
             *i += 1;
@@ -404,7 +404,10 @@ mod tests {
         assert_eq!(sr("Његош", "sr-el"), "Njegoš");
         assert_eq!(sr("Џезва и џем", "sr-el"), "Džezva i džem");
         assert_eq!(sr("Чачак, Ужице, Шабац", "sr-el"), "Čačak, Užice, Šabac");
-        assert_eq!(sr("Жабљак Ћуприја Цетиње", "sr-el"), "Žabljak Ćuprija Cetinje");
+        assert_eq!(
+            sr("Жабљак Ћуприја Цетиње", "sr-el"),
+            "Žabljak Ćuprija Cetinje"
+        );
         // Upper-case words keep the digraph in title case, letter by letter.
         assert_eq!(sr("ЉУБАВ", "sr-el"), "LjUBAV");
         // Latin letters and other characters are kept.
@@ -424,7 +427,10 @@ mod tests {
         // The escape keeps the letters apart and disappears.
         assert_eq!(sr("nad!žanje", "sr-ec"), "наджање");
         assert_eq!(sr("in!jekcija", "sr-ec"), "инјекција");
-        assert_eq!(sr("aL!jaL!JaN!jaN!JaD!žaD!Ž", "sr-ec"), "аЛјаЛЈаНјаНЈаДжаДЖ");
+        assert_eq!(
+            sr("aL!jaL!JaN!jaN!JaD!žaD!Ž", "sr-ec"),
+            "аЛјаЛЈаНјаНЈаДжаДЖ"
+        );
         // A lone "L" before the "!" is a Roman numeral (fifty) and stays.
         assert_eq!(sr("L!ja", "sr-ec"), "L!ја");
         // Letters outside the Serbian alphabet (w, y, q, x) are kept.

@@ -8,3 +8,4 @@ mod purge;
 mod query;
 mod siteinfo;
 mod support;
+mod variants;
