@@ -77,7 +77,7 @@ fn query_converts_titles_to_existing_variants() {
 
 #[test]
 fn purge_converts_titles() {
-    let (w, c) = serbian_wiki();
+    let (_w, c) = serbian_wiki();
     let a = c.post(&[
         ("action", "purge"),
         ("titles", "београд|Nema"),
