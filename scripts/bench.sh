@@ -133,6 +133,89 @@ for c in 1 16; do
   printf "\n"
 done
 
+# --- Purge (issue 5) ---------------------------------------------------------------
+# A template embedded by 10 000 pages, loaded in bulk: an XML export made here and
+# read by `wikid import` (no HTTP edits); the server's job runner fills the link
+# tables. Then action=purge as the logged-in bot (Admin@bench has highvolume, so
+# no rate limit): 1 title and 50 titles (existing pages, listed by allpages on
+# each wiki), and forcerecursivelinkupdate on the template.
+EMBEDS=${BENCH_EMBEDS:-10000}
+python3 - "$work/embeds.xml" "$EMBEDS" <<'PY'
+import sys
+from xml.sax.saxutils import escape
+out, n = sys.argv[1], int(sys.argv[2])
+with open(out, "w") as f:
+    f.write('<mediawiki xmlns="http://www.mediawiki.org/xml/export-0.11/" version="0.11" xml:lang="en">\n')
+    def page(title, ns, text):
+        f.write("<page><title>%s</title><ns>%d</ns><revision><timestamp>2026-01-01T00:00:00Z</timestamp>"
+                "<contributor><username>Admin</username><id>1</id></contributor><model>wikitext</model>"
+                "<format>text/x-wiki</format><text xml:space=\"preserve\">%s</text></revision></page>\n"
+                % (escape(title), ns, escape(text)))
+    page("Template:Bench", 10, "Bench template linking [[Bench target]].")
+    for i in range(1, n + 1):
+        page("Bench embed %05d" % i, 0, "Page %d embeds {{Bench}} and links [[Main Page]]." % i)
+    f.write("</mediawiki>\n")
+PY
+now() { date +%s.%N; }
+since() { awk -v a="$1" -v b="$(now)" -v f="${2:-%.2f}" 'BEGIN { printf f, b - a }'; }
+jobs_left() {
+  curl -fs "$api?action=query&meta=siteinfo&siprop=statistics&format=json" |
+    python3 -c 'import json,sys; print(json.load(sys.stdin)["query"]["statistics"]["jobs"])'
+}
+# wait_jobs → seconds until the job queue is empty (polled every 0.1 s)
+wait_jobs() {
+  local t0
+  t0=$(now)
+  until [ "$(jobs_left)" = 0 ]; do sleep 0.1; done
+  since "$t0"
+}
+t0=$(now)
+target/release/wikid --data-dir "$work/data" --sitename Refwiki import "$work/embeds.xml" >/dev/null 2>&1
+t_import=$(since "$t0")
+t_fill=$(wait_jobs)
+echo
+echo "import of $((EMBEDS + 1)) pages: ${t_import}s; link tables filled by the job queue in ${t_fill}s more"
+
+titles_of() {
+  curl -fs "$1?action=query&list=allpages&apnamespace=0&aplimit=$2&format=json" |
+    python3 -c 'import json,sys; print("|".join(p["title"] for p in json.load(sys.stdin)["query"]["allpages"]))'
+}
+# purge_run URL C TITLES COOKIE → "req/s p50 p99 errors"
+purge_run() {
+  BENCH_TITLES="$3" run "$1" "$2" scripts/bench/purge.lua "Cookie: $4"
+}
+printf "\n%-16s %4s | %12s %9s %9s %6s" "purge (bot)" "c" "wikid req/s" "p50" "p99" "errors"
+[ -n "$mcookie" ] && printf " | %12s %9s %9s %8s %6s" "MW req/s" "p50" "p99" "ratio" "errors"
+printf "\n"
+for n in 1 50; do
+  wtitles=$(titles_of "$api" "$n")
+  mtitles=""
+  [ -n "$mcookie" ] && mtitles=$(titles_of "$REFWIKI_API" "$n")
+  label="purge-$n-title"
+  [ "$n" = 1 ] || label="${label}s"
+  for c in 1 16; do
+    read -r rps p50 p99 err < <(purge_run "$api" "$c" "$wtitles" "$wcookie")
+    printf "%-16s %4s | %12s %9s %9s %6s" "$label" "$c" "$rps" "$p50" "$p99" "$err"
+    if [ -n "$mcookie" ]; then
+      read -r mrps mp50 mp99 merr < <(purge_run "$REFWIKI_API" "$c" "$mtitles" "$mcookie")
+      ratio=$(awk -v a="$rps" -v b="$mrps" 'BEGIN { if (b > 0) printf "%.0fx", a / b; else print "-" }')
+      printf " | %12s %9s %9s %8s %6s" "$mrps" "$mp50" "$mp99" "$ratio" "$merr"
+    fi
+    printf "\n"
+  done
+done
+# forcerecursivelinkupdate on Template:Bench: the request's time, then the time
+# until the queued link updates of the embedding pages have all run.
+t0=$(now)
+answer=$(curl -fs -H "Cookie: $wcookie" \
+  --data "action=purge&titles=Template:Bench&forcerecursivelinkupdate=1&format=json" "$api")
+t_req=$(since "$t0" "%.3f")
+case "$answer" in *'"linkupdate"'*) ;; *) echo "unexpected purge answer: $answer" >&2 ;; esac
+t_jobs=$(wait_jobs)
+t_total=$(since "$t0")
+echo "forcerecursivelinkupdate, template in $EMBEDS pages: request ${t_req}s;" \
+  "job queue empty ${t_jobs}s later (${t_total}s in all)"
+
 # action=parse of a 50 KB page (POSTed text, so every request parses; the
 # template Box exists on both wikis).
 python3 scripts/bench-parse-text.py >"$work/page.wiki"

@@ -94,6 +94,13 @@ impl App {
         cdn.purge(paths);
     }
 
+    /// Waits until the CDN purges queued so far have been sent.
+    pub fn flush_cdn(&self) {
+        if let Some(cdn) = &self.cdn {
+            cdn.flush();
+        }
+    }
+
     /// `$wgServer`, or the request's own scheme and host when not configured.
     pub fn server_for(&self, req: &RawRequest) -> String {
         if !self.config.server.is_empty() {

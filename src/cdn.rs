@@ -10,7 +10,14 @@ use std::time::Duration;
 /// A handle to the background purger; cloning it is cheap.
 #[derive(Clone)]
 pub struct Cdn {
-    tx: Sender<Vec<String>>,
+    tx: Sender<Work>,
+}
+
+/// What the purger thread is asked to do.
+enum Work {
+    Purge(Vec<String>),
+    /// Answer once everything queued before has been sent.
+    Flush(Sender<()>),
 }
 
 impl Cdn {
@@ -20,11 +27,18 @@ impl Cdn {
         if servers.is_empty() {
             return None;
         }
-        let (tx, rx) = mpsc::channel::<Vec<String>>();
+        let (tx, rx) = mpsc::channel::<Work>();
         std::thread::Builder::new()
             .name("cdn-purge".into())
             .spawn(move || {
-                for paths in rx {
+                for work in rx {
+                    let paths = match work {
+                        Work::Purge(paths) => paths,
+                        Work::Flush(done) => {
+                            let _ = done.send(());
+                            continue;
+                        }
+                    };
                     for server in &servers {
                         for path in &paths {
                             if let Err(e) = purge_one(server, &host, path) {
@@ -40,7 +54,16 @@ impl Cdn {
 
     /// Queues purges of these URL paths (`/wiki/Main_Page`, …).
     pub fn purge(&self, paths: Vec<String>) {
-        let _ = self.tx.send(paths);
+        let _ = self.tx.send(Work::Purge(paths));
+    }
+
+    /// Waits until every purge queued so far has been sent (for commands that
+    /// exit right after purging).
+    pub fn flush(&self) {
+        let (done_tx, done_rx) = mpsc::channel();
+        if self.tx.send(Work::Flush(done_tx)).is_ok() {
+            let _ = done_rx.recv();
+        }
     }
 }
 

@@ -23,8 +23,11 @@ pub struct Config {
     pub listen: String,
     /// Empty: embedded SQLite in `data_dir`. `postgres://…` for PostgreSQL.
     pub database_url: String,
-    /// Content language code.
+    /// Content language code. `sr` has the variants `sr-ec` (Cyrillic) and
+    /// `sr-el` (Latin), used by `converttitles`.
     pub lang: String,
+    /// `$wgVariantArticlePath`, e.g. `/$2/$1`; empty: none (false in siteinfo).
+    pub variant_article_path: String,
     /// `$wgShowHostnames`: add `servedby` and the host in maxlag errors.
     pub show_hostnames: bool,
     /// `$wgReadOnly`: a reason makes the wiki read-only.
@@ -72,6 +75,7 @@ impl Default for Config {
             listen: "127.0.0.1:8080".into(),
             database_url: String::new(),
             lang: "en".into(),
+            variant_article_path: String::new(),
             show_hostnames: false,
             read_only: None,
             cors_domains: Vec::new(),

@@ -90,6 +90,24 @@ enum Command {
         #[arg(long, short = 'u', default_value = "Command line script")]
         user: String,
     },
+    /// Purge pages as action=purge does, from the command line (like
+    /// MediaWiki's purgeList.php): bump page_touched, drop the parser cache
+    /// entry, send CDN purges. Full http(s) URLs are sent to the CDN as they are.
+    Purge {
+        /// Page titles. Without any, titles are read from standard input, one
+        /// per line.
+        titles: Vec<String>,
+        /// Read titles from standard input (besides any given as arguments).
+        #[arg(long)]
+        stdin: bool,
+        /// Also parse each page again and rewrite its link tables.
+        #[arg(long)]
+        forcelinkupdate: bool,
+        /// Like --forcelinkupdate, and queue link updates for every page that
+        /// transcludes each purged page.
+        #[arg(long)]
+        recursive: bool,
+    },
     /// Run queued jobs (link updates, cache invalidation) until the queue is
     /// empty, on the same data as the server.
     RunJobs {
@@ -281,6 +299,12 @@ fn main() -> Result<()> {
             println!(" done ({n} revisions)");
             Ok(())
         }
+        Command::Purge {
+            titles,
+            stdin,
+            forcelinkupdate,
+            recursive,
+        } => purge(config, titles, stdin, forcelinkupdate, recursive),
         Command::RunJobs { max } => {
             let (app, _) = wikid::open_app(config)?;
             let n = wikid::wiki::jobs::run_jobs(&app, max)?;
@@ -289,6 +313,46 @@ fn main() -> Result<()> {
             Ok(())
         }
     }
+}
+
+fn purge(
+    config: Config,
+    mut titles: Vec<String>,
+    stdin: bool,
+    forcelinkupdate: bool,
+    recursive: bool,
+) -> Result<()> {
+    use std::io::BufRead;
+    if stdin || titles.is_empty() {
+        for line in std::io::stdin().lock().lines() {
+            let line = line?;
+            let line = line.trim();
+            if !line.is_empty() {
+                titles.push(line.to_string());
+            }
+        }
+    }
+    let app = wikid::open_app_only(config)?;
+    let opts = wikid::wiki::purge::ListOptions {
+        force_link_update: forcelinkupdate,
+        recursive,
+    };
+    let started = std::time::Instant::now();
+    let outcomes = wikid::wiki::purge::purge_list(&app, &titles, opts, |o| println!("{o}"))?;
+    use wikid::wiki::purge::ListOutcome as O;
+    let count = |f: fn(&O) -> bool| outcomes.iter().filter(|o| f(o)).count();
+    let jobs = app.store.read()?.job_count()?;
+    println!(
+        "{} purged, {} missing, {} invalid, {} skipped, {} urls in {:.2}s; {} jobs in the queue",
+        count(|o| matches!(o, O::Purged { .. })),
+        count(|o| matches!(o, O::Missing { .. })),
+        count(|o| matches!(o, O::Invalid { .. })),
+        count(|o| matches!(o, O::Skipped { .. })),
+        count(|o| matches!(o, O::Url { .. })),
+        started.elapsed().as_secs_f64(),
+        jobs
+    );
+    Ok(())
 }
 
 fn import(config: Config, file: &std::path::Path) -> Result<()> {

@@ -59,6 +59,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     // The page set, with a continuation manager for a generator.
     cx.continuation = Some(Continuation::for_generator_only(cx.req)?);
     let mut ps = PageSet::new(p.flag("redirects"));
+    ps.convert_titles = p.flag("converttitles");
     if PageSet::data_source(p)? == DataSource::Generator {
         crate::api::query::run_generator(cx, p, &mut ps, false)?;
     } else {
@@ -110,7 +111,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     if !normalized.is_empty() {
         cx.result.set("normalized", normalized);
     }
-    let converted = List::new("c");
+    let converted = ps.converted_result();
     if !converted.is_empty() {
         cx.result.set("converted", converted);
     }

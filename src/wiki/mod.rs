@@ -11,4 +11,5 @@ pub mod purge;
 pub mod special;
 pub mod title;
 pub mod undelete;
+pub mod variants;
 pub mod view;

@@ -11,3 +11,4 @@ mod query;
 mod siteinfo;
 mod support;
 mod undelete;
+mod variants;

@@ -158,3 +158,105 @@ fn purge_with_a_generator_continues() {
         json!({"batchcomplete": "", "purge": [{"ns": 0, "title": "Gamma", "purged": ""}]})
     );
 }
+
+/// Runs `wikid purge` (the real binary) on the data directory of a running wiki.
+fn purge_cli(w: &TestWiki, args: &[&str], stdin: Option<&str>) -> (bool, String) {
+    use std::io::Write;
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_wikid"));
+    cmd.args([
+        "--data-dir",
+        w.config.data_dir.to_str().unwrap(),
+        "--sitename",
+        "Refwiki",
+        "purge",
+    ])
+    .args(args)
+    .env("WIKID_LOG", "warn")
+    .stdin(std::process::Stdio::piped())
+    .stdout(std::process::Stdio::piped())
+    .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("run wikid purge");
+    {
+        let mut input = child.stdin.take().unwrap();
+        if let Some(text) = stdin {
+            input.write_all(text.as_bytes()).unwrap();
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    (out.status.success(), text)
+}
+
+#[test]
+fn purge_command_purges_listed_pages() {
+    let w = TestWiki::start();
+    let c = w.client();
+    edit(&c, "Sandbox", "x");
+    edit(&c, "Template:Box", "[[Linked A]]");
+    edit(&c, "Embedder", "{{Box}}");
+    w.wait_jobs();
+    let before = touched(&w, "Sandbox");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+
+    // Titles as arguments.
+    let (_, out) = purge_cli(
+        &w,
+        &[
+            "Sandbox",
+            "no such page",
+            "Foo[bar",
+            "Special:RecentChanges",
+        ],
+        None,
+    );
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        lines[..4],
+        [
+            "purged: Sandbox",
+            "missing: No such page",
+            "invalid: Foo[bar (The requested page title contains invalid characters: \"[\".)",
+            "skipped: Special:RecentChanges (special page)",
+        ],
+        "{out}"
+    );
+    assert!(
+        lines[4].starts_with("1 purged, 1 missing, 1 invalid, 1 skipped, 0 urls in "),
+        "{out}"
+    );
+    assert!(touched(&w, "Sandbox") > before);
+
+    // Titles on standard input, with a recursive link update: the embedding
+    // page's link tables are rebuilt by the queued job.
+    let conn = rusqlite::Connection::open(&w.db_path).unwrap();
+    conn.busy_timeout(std::time::Duration::from_secs(30))
+        .unwrap();
+    let links_of_embedder = |conn: &rusqlite::Connection| -> i64 {
+        conn.query_row(
+            "SELECT COUNT(*) FROM pagelinks JOIN page ON pl_from = page_id
+             WHERE page_title = 'Embedder'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    assert_eq!(links_of_embedder(&conn), 1);
+    conn.execute(
+        "DELETE FROM pagelinks WHERE pl_from = (SELECT page_id FROM page WHERE page_title = 'Embedder')",
+        [],
+    )
+    .unwrap();
+    assert_eq!(links_of_embedder(&conn), 0);
+    let (_, out) = purge_cli(&w, &["--recursive"], Some("\nTemplate:Box\n  \n"));
+    assert!(
+        out.starts_with("purged: Template:Box (links updated)\n1 purged, 0 missing"),
+        "{out}"
+    );
+    w.wait_jobs();
+    assert_eq!(links_of_embedder(&conn), 1);
+}

@@ -223,6 +223,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     cx.continuation = Some(cont);
 
     let mut ps = PageSet::new(p.flag("redirects"));
+    ps.convert_titles = p.flag("converttitles");
     if generator_done {
         // Validates the generator and marks its parameters as used.
         if PageSet::data_source(p)? == DataSource::Generator {
@@ -322,13 +323,17 @@ fn output_general_page_info(cx: &mut Cx<'_>, p: &Params, ps: &PageSet) -> ApiRes
     if !normalized.is_empty() {
         cx.result.map_mut("query").set("normalized", normalized);
     }
-    let redirects = ps.redirects_result();
-    if !redirects.is_empty() {
-        cx.result.map_mut("query").set("redirects", redirects);
+    let converted = ps.converted_result();
+    if !converted.is_empty() {
+        cx.result.map_mut("query").set("converted", converted);
     }
     let interwiki = ps.interwiki_result(cx, p.flag("iwurl"))?;
     if !interwiki.is_empty() {
         cx.result.map_mut("query").set("interwiki", interwiki);
+    }
+    let redirects = ps.redirects_result();
+    if !redirects.is_empty() {
+        cx.result.map_mut("query").set("redirects", redirects);
     }
     if !ps.missing_rev_ids.is_empty() {
         let bad = ps.bad_revids_result();

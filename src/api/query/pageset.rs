@@ -15,6 +15,7 @@ use crate::api::{format_message, Cx, ErrorFormat};
 use crate::storage::Page;
 use crate::wiki::namespace::{NS_MEDIAWIKI, NS_SPECIAL};
 use crate::wiki::title::{Title, TitleError};
+use crate::wiki::variants::Converter;
 
 /// One `normalized` entry.
 #[derive(Debug, Clone, PartialEq)]
@@ -88,7 +89,12 @@ pub struct Generated {
 #[derive(Debug, Clone)]
 pub struct PageSet {
     pub resolve_redirects: bool,
+    /// `converttitles`: titles without a page are looked up in the content
+    /// language's other variants.
+    pub convert_titles: bool,
     pub normalized: Vec<Normalized>,
+    /// Variant conversions (unconverted prefixed title, converted one), in order.
+    pub converted: Vec<(String, String)>,
     /// (prefixed title, interwiki prefix), in input order.
     pub interwiki: Vec<(String, String)>,
     pub invalid: Vec<Invalid>,
@@ -121,7 +127,9 @@ impl PageSet {
     pub fn new(resolve_redirects: bool) -> PageSet {
         PageSet {
             resolve_redirects,
+            convert_titles: false,
             normalized: Vec::new(),
+            converted: Vec::new(),
             interwiki: Vec::new(),
             invalid: Vec::new(),
             special: Vec::new(),
@@ -230,13 +238,15 @@ impl PageSet {
         }
     }
 
-    /// Parses and classifies title strings, then looks the pages up.
+    /// Parses and classifies title strings, then looks the pages up. As in
+    /// MediaWiki, invalid titles get their fake ids while parsing, before the
+    /// special titles do.
     pub fn add_titles(&mut self, cx: &mut Cx<'_>, titles: &[String]) -> ApiResult<()> {
         let codec = &cx.app.titles;
-        let mut batch: Vec<(i32, String)> = Vec::new();
+        let mut parsed: Vec<(String, Title)> = Vec::new();
         for input in titles {
-            let title = match codec.parse(input, 0) {
-                Ok(t) => t,
+            match codec.parse(input, 0) {
+                Ok(t) => parsed.push((input.clone(), t)),
                 Err(e) => {
                     if !self.invalid.iter().any(|i| &i.title == input) {
                         let fake_id = self.next_fake_id();
@@ -246,10 +256,17 @@ impl PageSet {
                             error: e,
                         });
                     }
-                    continue;
                 }
+            }
+        }
+        let conversions = self.find_variants(cx, &parsed)?;
+        let mut batch: Vec<(i32, String)> = Vec::new();
+        for ((input, title), conversion) in parsed.into_iter().zip(conversions) {
+            let unconverted = title.prefixed_text(codec);
+            let (mut title, converted) = match conversion {
+                Some(c) if c.prefixed_text(codec) != unconverted => (c, true),
+                _ => (title, false),
             };
-            let mut title = title;
             if !title.interwiki.is_empty() {
                 let text = title.prefixed_text(codec);
                 if !self.interwiki.iter().any(|(t, _)| *t == text) {
@@ -280,22 +297,156 @@ impl PageSet {
                 }
             }
             let text = title.prefixed_text(codec);
-            if *input != text {
-                match self
-                    .normalized
-                    .iter_mut()
-                    .find(|n| n.from == input.as_bytes())
-                {
-                    Some(n) => n.to = text,
-                    None => self.normalized.push(Normalized {
-                        from: input.as_bytes().to_vec(),
-                        to: text,
-                        encoded: false,
-                    }),
+            if converted {
+                self.record_conversion(unconverted.clone(), text);
+                // The input is reported as normalised to the unconverted title.
+                if input != unconverted {
+                    self.record_normalization(&input, unconverted);
                 }
+            } else if input != text {
+                self.record_normalization(&input, text);
             }
         }
         self.lookup_titles(cx, batch)
+    }
+
+    fn record_normalization(&mut self, input: &str, to: String) {
+        match self
+            .normalized
+            .iter_mut()
+            .find(|n| n.from == input.as_bytes())
+        {
+            Some(n) => n.to = to,
+            None => self.normalized.push(Normalized {
+                from: input.as_bytes().to_vec(),
+                to,
+                encoded: false,
+            }),
+        }
+    }
+
+    fn record_conversion(&mut self, from: String, to: String) {
+        match self.converted.iter_mut().find(|(f, _)| *f == from) {
+            Some(entry) => entry.1 = to,
+            None => self.converted.push((from, to)),
+        }
+    }
+
+    /// `converttitles` (MediaWiki's `findVariantLink`): for each local title
+    /// without a page, its link text is converted to every variant of the
+    /// content language; the first variant title (in variant order) that has a
+    /// page replaces it. Returns the replacement of each item, if any. A no-op
+    /// without `converttitles` or for a language without variants.
+    fn find_variants(
+        &self,
+        cx: &Cx<'_>,
+        items: &[(String, Title)],
+    ) -> ApiResult<Vec<Option<Title>>> {
+        let mut out: Vec<Option<Title>> = vec![None; items.len()];
+        if !self.convert_titles {
+            return Ok(out);
+        }
+        let Some(converter) = Converter::for_language(&cx.app.config.lang) else {
+            return Ok(out);
+        };
+        let convertible = |t: &Title| t.interwiki.is_empty() && t.ns >= 0 && !t.dbkey.is_empty();
+        let mut keys: Vec<(i32, String)> = Vec::new();
+        for (_, t) in items {
+            let key = (t.ns, t.dbkey.clone());
+            if convertible(t) && !keys.contains(&key) {
+                keys.push(key);
+            }
+        }
+        if keys.is_empty() {
+            return Ok(out);
+        }
+        let mut r = cx.app.store.read().map_err(ApiError::internal)?;
+        let existing: HashSet<(i32, String)> = r
+            .pages_by_titles(&keys)
+            .map_err(ApiError::internal)?
+            .into_iter()
+            .map(|p| (p.ns, p.title))
+            .collect();
+        let codec = &cx.app.titles;
+        let mut candidates: Vec<Vec<Title>> = vec![Vec::new(); items.len()];
+        let mut lookup: Vec<(i32, String)> = Vec::new();
+        for (i, (link, t)) in items.iter().enumerate() {
+            if !convertible(t) || existing.contains(&(t.ns, t.dbkey.clone())) {
+                continue;
+            }
+            for (_, text) in converter.convert_to_all_variants(link) {
+                if text == *link {
+                    continue;
+                }
+                let Ok(variant) = codec.parse(&text, t.ns) else {
+                    continue;
+                };
+                if !convertible(&variant) {
+                    continue;
+                }
+                let key = (variant.ns, variant.dbkey.clone());
+                if !lookup.contains(&key) {
+                    lookup.push(key);
+                }
+                candidates[i].push(variant);
+            }
+        }
+        if lookup.is_empty() {
+            return Ok(out);
+        }
+        let found: HashSet<(i32, String)> = r
+            .pages_by_titles(&lookup)
+            .map_err(ApiError::internal)?
+            .into_iter()
+            .map(|p| (p.ns, p.title))
+            .collect();
+        for (slot, cands) in out.iter_mut().zip(candidates) {
+            *slot = cands
+                .into_iter()
+                .find(|c| found.contains(&(c.ns, c.dbkey.clone())));
+        }
+        Ok(out)
+    }
+
+    /// Variant conversion of titles that come as (namespace, DB key) — redirect
+    /// targets, generator titles — whose link text is their prefixed title.
+    fn convert_keys(
+        &mut self,
+        cx: &Cx<'_>,
+        batch: Vec<(i32, String)>,
+    ) -> ApiResult<Vec<(i32, String)>> {
+        if !self.convert_titles || Converter::for_language(&cx.app.config.lang).is_none() {
+            return Ok(batch);
+        }
+        let codec = &cx.app.titles;
+        let items: Vec<(String, Title)> = batch
+            .into_iter()
+            .map(|(ns, dbkey)| {
+                let t = Title {
+                    ns,
+                    dbkey,
+                    fragment: String::new(),
+                    interwiki: String::new(),
+                };
+                (t.prefixed_text(codec), t)
+            })
+            .collect();
+        let conversions = self.find_variants(cx, &items)?;
+        let mut out: Vec<(i32, String)> = Vec::new();
+        for ((text, title), conversion) in items.into_iter().zip(conversions) {
+            let title = match conversion {
+                Some(c) if c.prefixed_text(codec) != text => {
+                    self.record_conversion(text, c.prefixed_text(codec));
+                    c
+                }
+                _ => title,
+            };
+            let key = (title.ns, title.dbkey);
+            if !out.contains(&key) {
+                out.push(key);
+            }
+        }
+        Ok(out)
     }
 
     /// Looks up (namespace, DB key) pairs; those not found become missing titles,
@@ -399,6 +550,13 @@ impl PageSet {
                 if self.seen.contains(&key) || batch.contains(&key) {
                     continue;
                 }
+                // A title already converted to a variant is not looked up again.
+                if self.convert_titles {
+                    let text = t.prefixed_text(&cx.app.titles);
+                    if self.converted.iter().any(|(from, _)| *from == text) {
+                        continue;
+                    }
+                }
                 if t.ns < 0 {
                     let mut title = t.clone();
                     let mut known = false;
@@ -419,6 +577,7 @@ impl PageSet {
                 }
                 batch.push(key);
             }
+            let batch = self.convert_keys(cx, batch)?;
             self.lookup_titles(cx, batch)?;
         }
         Ok(())
@@ -518,7 +677,8 @@ impl PageSet {
             self.add_row(row);
         }
         if !g.titles.is_empty() {
-            self.lookup_titles(cx, g.titles)?;
+            let titles = self.convert_keys(cx, g.titles)?;
+            self.lookup_titles(cx, titles)?;
         }
         self.resolve_redirects(cx)
     }
@@ -545,6 +705,19 @@ impl PageSet {
                     .with("fromencoded", n.encoded)
                     .with("from", from)
                     .with("to", n.to.as_str()),
+            );
+        }
+        l
+    }
+
+    /// The `converted` list (XML `c`), empty without conversions.
+    pub fn converted_result(&self) -> List {
+        let mut l = List::new("c");
+        for (from, to) in &self.converted {
+            l.push(
+                Map::new()
+                    .with("from", from.as_str())
+                    .with("to", to.as_str()),
             );
         }
         l

@@ -179,7 +179,22 @@ fn general(cx: &Cx<'_>) -> Map {
     g.set("fixmalayalamunicode", true);
     g.set("case", "first-letter");
     g.set("lang", config.lang.as_str());
-    g.set("fallback", List::new("lang"));
+    let mut fallback = List::new("lang");
+    for code in crate::wiki::variants::language_fallbacks(&config.lang) {
+        fallback.push(Map::new().with("code", *code));
+    }
+    g.set("fallback", fallback);
+    if let Some(conv) = crate::wiki::variants::Converter::for_language(&config.lang) {
+        let mut variants = List::new("lang");
+        for code in conv.variants() {
+            variants.push(
+                Map::new()
+                    .with("code", *code)
+                    .with("name", conv.variant_name(code)),
+            );
+        }
+        g.set("variants", variants);
+    }
     g.set("rtl", false);
     g.set("fallback8bitEncoding", "windows-1252");
     g.set("readonly", config.read_only.is_some());
@@ -193,7 +208,11 @@ fn general(cx: &Cx<'_>) -> Map {
     g.set("articlepath", config.article_path.as_str());
     g.set("scriptpath", config.script_path.as_str());
     g.set("script", format!("{}/index.php", config.script_path));
-    g.set("variantarticlepath", Val::RealBool(false));
+    if config.variant_article_path.is_empty() {
+        g.set("variantarticlepath", Val::RealBool(false));
+    } else {
+        g.set("variantarticlepath", config.variant_article_path.as_str());
+    }
     g.set("server", server.as_str());
     g.set("servername", servername);
     g.set("wikiid", config.wiki_id());
