@@ -51,6 +51,9 @@ pub struct Config {
     /// `$wgDeleteRevisionsLimit`: deleting pages with more revisions needs the
     /// `bigdelete` right; 0 turns the check off.
     pub delete_revisions_limit: i64,
+    /// `$wgSecretKey`: signs requests to `index.php?title=Special:RunJobs` (empty:
+    /// that page refuses every request).
+    pub secret_key: String,
     /// Run queued jobs in the server's background (off: only `wikid run-jobs` runs
     /// them, as on a MediaWiki whose api.php never runs jobs).
     pub run_jobs: bool,
@@ -86,6 +89,7 @@ impl Default for Config {
             max_body_bytes: 64 * 1024 * 1024,
             enable_email: false,
             delete_revisions_limit: 0,
+            secret_key: String::new(),
             run_jobs: true,
             cdn_servers: Vec::new(),
             create_main_page: true,

@@ -21,7 +21,7 @@ pub fn router(app: Arc<App>) -> Router {
     let script = app.config.script_path.trim_end_matches('/').to_string();
     Router::new()
         .route(&format!("{script}/api.php"), any(api_handler))
-        .route(&format!("{script}/index.php"), any(page_view))
+        .route(&format!("{script}/index.php"), any(index_php))
         .route("/wiki/{*title}", any(page_view))
         .layer(DefaultBodyLimit::disable())
         .with_state(app)
@@ -260,6 +260,52 @@ fn url_decode(s: &str, plus: bool) -> String {
 }
 
 /// `/wiki/<title>` and `index.php?title=…`: page views (see `wiki::view`).
+/// `index.php`: POSTs to `Special:RunJobs` run queued jobs; everything else is a
+/// page view.
+async fn index_php(State(app): State<Arc<App>>, request: Request) -> Response {
+    if request.method() != HttpMethod::POST {
+        return page_view(State(app), request).await;
+    }
+    let (parts, body) = request.into_parts();
+    let body = match read_limited(body, 1024 * 1024).await {
+        Ok(b) => b,
+        Err(_) => return too_large(1024 * 1024),
+    };
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for pair in body.split(|&b| b == b'&').filter(|p| !p.is_empty()) {
+        let (k, v) = match pair.iter().position(|&b| b == b'=') {
+            Some(i) => (&pair[..i], &pair[i + 1..]),
+            None => (pair, &b""[..]),
+        };
+        pairs.push((
+            String::from_utf8_lossy(&crate::api::request::percent_decode(k)).into_owned(),
+            String::from_utf8_lossy(&crate::api::request::percent_decode(v)).into_owned(),
+        ));
+    }
+    let is_run_jobs = pairs
+        .iter()
+        .any(|(k, v)| k == "title" && (v == "Special:RunJobs" || v == "Special:RunJobs/"));
+    if !is_run_jobs {
+        let request = Request::from_parts(parts, Body::empty());
+        return page_view(State(app), request).await;
+    }
+    let res =
+        tokio::task::spawn_blocking(move || crate::wiki::jobs::special_run_jobs(&app, &pairs))
+            .await;
+    match res {
+        Ok((status, json)) => {
+            let mut r = Response::new(Body::from(json));
+            *r.status_mut() = StatusCode::from_u16(status).unwrap_or(StatusCode::OK);
+            r.headers_mut().insert(
+                "content-type",
+                HeaderValue::from_static("application/json; charset=utf-8"),
+            );
+            r
+        }
+        Err(_) => internal_error(),
+    }
+}
+
 async fn page_view(State(app): State<Arc<App>>, request: Request) -> Response {
     let head = request.method() == HttpMethod::HEAD;
     let uri = request.uri().clone();

@@ -168,6 +168,10 @@ fn load_config(cli: &Cli) -> Result<Config> {
     if let Some(s) = &cli.sitename {
         config.sitename = s.clone();
     }
+    // A secret is not a flag (flags show in process lists).
+    if let Ok(k) = std::env::var("WIKID_SECRET_KEY") {
+        config.secret_key = k;
+    }
     Ok(config)
 }
 

@@ -61,6 +61,7 @@ trap cleanup EXIT
 if [ "$TARGET" = wikid ]; then
   cargo build --quiet --locked --bins
   t0=$(now)
+  WIKID_SECRET_KEY=wikid-clients-test \
   "$ROOT/target/debug/wikid" serve --ephemeral --fixture "$CLIENTS/fixture.toml" \
     --listen 127.0.0.1:0 >"$LOGS/wikid.out" 2>"$LOGS/wikid.log" &
   WIKID_PID=$!
@@ -84,7 +85,7 @@ for k, v in {"WIKI_ADMIN_USER": admin["name"], "WIKI_ADMIN_PASS": admin["passwor
     print(f"export {k}={shlex.quote(v)}")
 PY
 )"
-  # wikid has no $wgSecretKey yet; api-testing only needs one for Special:RunJobs.
+  # The secret key given to wikid above, for api-testing's Special:RunJobs calls.
   export WIKI_SECRET_KEY=wikid-clients-test
 else
   CRED=${REFWIKI_DIR:-/tmp/refwiki}/credentials.env

@@ -8,6 +8,7 @@ mod pages;
 mod parsing;
 mod purge;
 mod query;
+mod runjobs;
 mod siteinfo;
 mod support;
 mod undelete;
