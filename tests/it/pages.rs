@@ -409,6 +409,32 @@ fn import_reference_export() {
         categories,
         json!([{"ns": 14, "title": "Category:Refwiki pages"}])
     );
+    // Every imported page's link tables equal the reference wiki's for the same text
+    // (recorded from its prop=links|templates|categories|extlinks).
+    let v = w.get2(
+        "action=query&prop=links|templates|categories|extlinks&pllimit=max&tllimit=max\
+         &titles=Main%20Page|History%20page|User:Admin/y.json",
+    );
+    let pages = v["query"]["pages"].as_array().unwrap().clone();
+    let by_title = |t: &str| pages.iter().find(|p| p["title"] == t).unwrap().clone();
+    let main = by_title("Main Page");
+    assert_eq!(
+        main["links"],
+        json!([{"ns": 0, "title": "Box demo A"}, {"ns": 0, "title": "Box demo B"},
+               {"ns": 0, "title": "History page"}, {"ns": 0, "title": "Sandbox"},
+               {"ns": 14, "title": "Category:Refwiki pages"}])
+    );
+    for (title, page) in [
+        ("Main Page", main),
+        ("History page", by_title("History page")),
+        ("User:Admin/y.json", by_title("User:Admin/y.json")),
+    ] {
+        assert!(page.get("templates").is_none(), "{title}");
+        assert!(page.get("extlinks").is_none(), "{title}");
+        if title != "History page" {
+            assert!(page.get("categories").is_none(), "{title}");
+        }
+    }
     // Importing again adds nothing.
     let again = wikid::wiki::import::import_file(&app, &path, |_| {}).unwrap();
     assert_eq!(again.revisions, 0);
@@ -550,4 +576,123 @@ fn main_page_on_install() {
     assert_eq!(log["type"], "create");
     assert_eq!(log["title"], "Main Page");
     assert_eq!(log["user"], "MediaWiki default");
+}
+
+/// A MediaWiki XML export with `pages` pages of `revs` revisions each.
+fn export_xml(pages: usize, revs: usize) -> String {
+    let mut x = String::from(
+        "<mediawiki xmlns=\"http://www.mediawiki.org/xml/export-0.11/\" version=\"0.11\" xml:lang=\"en\">\n",
+    );
+    let mut id = 0;
+    for p in 0..pages {
+        x.push_str(&format!(
+            "<page><title>Imported {p}</title><ns>0</ns><id>{}</id>\n",
+            p + 1
+        ));
+        for r in 0..revs {
+            id += 1;
+            let text = format!(
+                "Revision {r} of page {p}. [[Imported {}]] {}",
+                (p + 1) % pages,
+                "x".repeat(200)
+            );
+            x.push_str(&format!(
+                "<revision><id>{id}</id><timestamp>2026-01-01T00:{:02}:{:02}Z</timestamp>\
+                 <contributor><username>Importer</username><id>1</id></contributor>\
+                 <comment>import {r}</comment><model>wikitext</model><format>text/x-wiki</format>\
+                 <text xml:space=\"preserve\" bytes=\"{}\">{text}</text><sha1/></revision>\n",
+                r / 60,
+                r % 60,
+                text.len()
+            ));
+        }
+        x.push_str("</page>\n");
+    }
+    x.push_str("</mediawiki>\n");
+    x
+}
+
+#[test]
+fn crash_during_import_leaves_whole_revisions_and_a_rerun_completes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let xml = dir.path().join("dump.xml");
+    std::fs::write(&xml, export_xml(1500, 12)).unwrap();
+    let wikid = env!("CARGO_BIN_EXE_wikid");
+    let mut child = std::process::Command::new(wikid)
+        .args(["--sitename", "Refwiki", "--data-dir"])
+        .arg(&data)
+        .arg("import")
+        .arg(&xml)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it once some revisions are committed, before it can finish.
+    let db = data.join("wikid.sqlite");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        let n: i64 = rusqlite::Connection::open(&db)
+            .and_then(|c| c.query_row("SELECT COUNT(*) FROM revision", [], |r| r.get(0)))
+            .unwrap_or(0);
+        if n > 0 || std::time::Instant::now() > deadline {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL mid-import
+    child.wait().unwrap();
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    let revs_after_kill = count("SELECT COUNT(*) FROM revision");
+    assert!(
+        revs_after_kill > 0 && revs_after_kill < 1500 * 12,
+        "killed mid-import ({revs_after_kill} revisions in)"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM page WHERE NOT EXISTS (SELECT 1 FROM revision JOIN content \
+             ON content_id = rev_content_id WHERE rev_id = page_latest AND rev_page = page_id)"
+        ),
+        0,
+        "a page points at a missing revision or text"
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM revision WHERE NOT EXISTS (SELECT 1 FROM page WHERE page_id = rev_page) \
+             OR NOT EXISTS (SELECT 1 FROM content WHERE content_id = rev_content_id)"
+        ),
+        0,
+        "orphan revisions or revisions without text"
+    );
+    drop(c);
+    // Running the import again completes it: every page with all its revisions.
+    let status = std::process::Command::new(wikid)
+        .args(["--sitename", "Refwiki", "--data-dir"])
+        .arg(&data)
+        .arg("import")
+        .arg(&xml)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count("SELECT COUNT(*) FROM page WHERE page_title LIKE 'Imported_%'"),
+        1500
+    );
+    assert_eq!(
+        count("SELECT COUNT(*) FROM revision JOIN page ON page_id = rev_page WHERE page_title LIKE 'Imported_%'"),
+        1500 * 12
+    );
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM page p WHERE page_title LIKE 'Imported_%' AND page_latest <> \
+               (SELECT MAX(rev_id) FROM revision WHERE rev_page = p.page_id)"
+        ),
+        0,
+        "the latest revision of each page is its newest"
+    );
 }
