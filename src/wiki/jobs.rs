@@ -121,18 +121,20 @@ pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
                 )?;
                 let more = ids.len() > BATCH;
                 let batch = &ids[..ids.len().min(BATCH)];
-                for p in txn.pages_by_ids(batch)? {
-                    let t = Title {
-                        ns: p.ns,
-                        dbkey: p.title,
-                        fragment: String::new(),
-                        interwiki: String::new(),
-                    };
-                    queue_refresh_links(txn, &t, false, 0, &now)?;
+                // One job refreshes the whole batch (MediaWiki's partitioned
+                // refreshLinks jobs carry many pages too): far fewer transactions
+                // than a job per page.
+                if !batch.is_empty() {
+                    let params = serde_json::json!({ "pages": batch });
+                    txn.push_job(&new_job("refreshLinks", &title, params), &now)?;
                 }
                 if more {
                     let last = *batch.last().unwrap_or(&offset);
                     queue_refresh_links(txn, &title, true, last, &now)?;
+                }
+            } else if let Some(pages) = params.get("pages").and_then(|v| v.as_array()) {
+                for id in pages.iter().filter_map(|v| v.as_i64()) {
+                    crate::wiki::links::refresh_page(app, txn, id)?;
                 }
             } else {
                 let Some((row, _)) = txn.page_with_text(title.ns, &title.dbkey)? else {
