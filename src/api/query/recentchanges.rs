@@ -315,26 +315,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             m.set("redirect", rc.page_is_redirect);
         }
         if has("patrolled") {
-            m.set("patrolled", rc.patrolled != 0);
-            m.set("unpatrolled", rc.patrolled == 0);
-            m.set("autopatrolled", rc.patrolled == 2);
+            set_patrol_flags(&mut m, rc);
         }
-        if has("loginfo") && rc.rc_type == 3 {
-            m.set("logid", rc.logid);
-            m.set("logtype", rc.log_type.clone().unwrap_or_default());
-            m.set("logaction", rc.log_action.clone().unwrap_or_default());
-            m.set(
-                "logparams",
-                params_map(rc.params.as_deref().unwrap_or("{}")),
-            );
+        if has("loginfo") {
+            set_log_info(&mut m, rc);
         }
         if has("tags") {
-            let t: Vec<&str> = tags
-                .iter()
-                .filter(|(id, _)| *id == rc.id)
-                .map(|(_, n)| n.as_str())
-                .collect();
-            m.set("tags", List::of("tag", t));
+            set_tags(&mut m, &tags, rc.id);
         }
         if has("sha1") && (rc.rc_type == 0 || rc.rc_type == 1) {
             if let Some(rev) = r.revision(rc.this_oldid).map_err(ApiError::internal)? {
@@ -362,4 +349,35 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         g.continues.push(("continue", n));
     }
     Ok(g)
+}
+
+/// `patrolled`, `unpatrolled`, `autopatrolled` of a change (recentchanges, watchlist).
+pub(super) fn set_patrol_flags(m: &mut Map, rc: &RecentChange) {
+    m.set("patrolled", rc.patrolled != 0);
+    m.set("unpatrolled", rc.patrolled == 0);
+    m.set("autopatrolled", rc.patrolled == 2);
+}
+
+/// The log fields of a log change (recentchanges, watchlist).
+pub(super) fn set_log_info(m: &mut Map, rc: &RecentChange) {
+    if rc.rc_type != 3 {
+        return;
+    }
+    m.set("logid", rc.logid);
+    m.set("logtype", rc.log_type.clone().unwrap_or_default());
+    m.set("logaction", rc.log_action.clone().unwrap_or_default());
+    m.set(
+        "logparams",
+        params_map(rc.params.as_deref().unwrap_or("{}")),
+    );
+}
+
+/// The change tags of change `rc_id`, from the (change id, tag) pairs of the batch.
+pub(super) fn set_tags(m: &mut Map, tags: &[(i64, String)], rc_id: i64) {
+    let t: Vec<&str> = tags
+        .iter()
+        .filter(|(id, _)| *id == rc_id)
+        .map(|(_, n)| n.as_str())
+        .collect();
+    m.set("tags", List::of("tag", t));
 }

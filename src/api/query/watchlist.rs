@@ -6,8 +6,8 @@ use crate::api::error::{ApiError, ApiResult};
 use crate::api::message::{html_escape, Msg};
 use crate::api::params::{PType, ParamDef, Params};
 use crate::api::query::linkutil::{bad_continue, read_err, title_text};
-use crate::api::query::logevents::params_map;
 use crate::api::query::pageset::Generated;
+use crate::api::query::recentchanges::{set_log_info, set_patrol_flags, set_tags};
 use crate::api::query::watchlistraw::watchlist_user;
 use crate::api::result::{List, Map};
 use crate::api::{Cx, Group, ModuleDef};
@@ -339,26 +339,13 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             m.set("parsedcomment", html_escape(&rc.comment));
         }
         if has("patrol") {
-            m.set("patrolled", rc.patrolled != 0);
-            m.set("unpatrolled", rc.patrolled == 0);
-            m.set("autopatrolled", rc.patrolled == 2);
+            set_patrol_flags(&mut m, rc);
         }
-        if has("loginfo") && rc.rc_type == 3 {
-            m.set("logid", rc.logid);
-            m.set("logtype", rc.log_type.clone().unwrap_or_default());
-            m.set("logaction", rc.log_action.clone().unwrap_or_default());
-            m.set(
-                "logparams",
-                params_map(rc.params.as_deref().unwrap_or("{}")),
-            );
+        if has("loginfo") {
+            set_log_info(&mut m, rc);
         }
         if has("tags") {
-            let t: Vec<&str> = tags
-                .iter()
-                .filter(|(id, _)| *id == rc.id)
-                .map(|(_, n)| n.as_str())
-                .collect();
-            m.set("tags", List::of("tag", t));
+            set_tags(&mut m, &tags, rc.id);
         }
         if has("expiry") {
             match &item.expiry {

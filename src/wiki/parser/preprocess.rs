@@ -556,7 +556,10 @@ pub fn preprocess(text: &str, for_inclusion: bool) -> Vec<Node> {
 }
 
 fn close_heading(bl: &mut Builder, b: &[u8], i: usize, heading_index: &mut usize) {
-    let piece = bl.stack.pop().expect("in a heading");
+    // Only called with a heading on top of the stack; never panic on input anyway.
+    let Some(piece) = bl.stack.pop() else {
+        return;
+    };
     let part = piece.parts.into_iter().last().unwrap_or_default();
     let ws = b[..i]
         .iter()
