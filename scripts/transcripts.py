@@ -9,7 +9,10 @@ It starts wikid on a free port with a fresh data directory, configured like the
 reference wiki (site "Refwiki", the job-queue maxlag test header), creates the
 accounts the scenarios use, records every scenario with the reference wiki's own
 capture.py, and compares the recording with the real MediaWiki's transcripts using
-compare.py. `tests/transcripts/PASSING` lists the steps that must match: a listed
+compare.py. Then, on the same server, it records this repository's own scenarios
+(tests/transcripts/scenarios/, with scripts/scenarios.py) and compares them with
+their recordings from the real MediaWiki in tests/transcripts/reference/ (steps
+`query#N`). `tests/transcripts/PASSING` lists the steps that must match: a listed
 step that fails is a regression (exit 1). Steps that match but are not listed are
 printed, so they can be added with --bless; the list only grows.
 """
@@ -26,6 +29,10 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "scripts"))
+sys.dont_write_bytecode = True
+import scenarios  # noqa: E402  (our own scenarios: recorder and comparison)
+
 REFWIKI = Path(os.environ.get("WIKID_REFWIKI_DIR", ROOT.parent / "shared" / "reference-wiki"))
 PASSING = ROOT / "tests" / "transcripts" / "PASSING"
 
@@ -109,7 +116,12 @@ def record(wikid, work):
             cmd.append("--no-fixture")
         r = subprocess.run(cmd, capture_output=True, text=True, timeout=1800)
         (work / "capture.log").write_text(r.stdout + r.stderr)
-        return out
+        own = work / "own"
+        r = subprocess.run([sys.executable, str(ROOT / "scripts" / "scenarios.py"), "--api", api,
+                            "--env", str(env), "--out", str(own)],
+                           capture_output=True, text=True, timeout=1800)
+        (work / "scenarios.log").write_text(r.stdout + r.stderr)
+        return out, own
     finally:
         proc.terminate()
         try:
@@ -119,7 +131,7 @@ def record(wikid, work):
         log.close()
 
 
-def compare(out, work):
+def compare(out, own, work):
     report = work / "report.json"
     ignore = [a for pattern in IGNORE for a in ("--ignore", pattern)]
     subprocess.run([sys.executable, str(REFWIKI / "compare.py"), str(REFWIKI / "transcripts"),
@@ -128,9 +140,21 @@ def compare(out, work):
                            str(REFWIKI / "transcripts"), str(out), "--quiet-soft", *ignore],
                           capture_output=True, text=True).stdout
     (work / "compare.txt").write_text(text)
-    data = json.loads(report.read_text())
+    # our own scenarios against their recordings from the real MediaWiki
+    own_report = work / "report-own.json"
+    cmd = scenarios.compare_cmd(scenarios.REFERENCE_OUT, own, work / "own-compared", ignore)
+    subprocess.run(cmd + ["--json", str(own_report)], capture_output=True, text=True)
+    text = subprocess.run(cmd + ["--quiet-soft"], capture_output=True, text=True).stdout
+    (work / "compare-own.txt").write_text(text)
     status = {}
     titles = {}
+    for path in (report, own_report):
+        _read_report(path, status, titles)
+    return status, titles
+
+
+def _read_report(report, status, titles):
+    data = json.loads(report.read_text())
     for sc in data["scenarios"]:
         for st in sc["steps"]:
             if st.get("expected_step") is None:
@@ -138,7 +162,6 @@ def compare(out, work):
             key = f"{sc['name']}#{st['expected_step']}"
             status[key] = st["status"]
             titles[key] = st.get("title", "")
-    return status, titles
 
 
 def load_passing():
@@ -170,8 +193,8 @@ def main():
         raise SystemExit(f"reference wiki tools not found in {REFWIKI}")
     work = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="wikid-transcripts-"))
     work.mkdir(parents=True, exist_ok=True)
-    out = record(wikid, work)
-    status, titles = compare(out, work)
+    out, own = record(wikid, work)
+    status, titles = compare(out, own, work)
     ok = {k for k, v in status.items() if v in ("match", "soft")}
     required = load_passing()
     regressions = [k for k in required if k not in ok]
@@ -194,7 +217,7 @@ def main():
         print(f"REGRESSION: {len(regressions)} step(s) listed in PASSING no longer match:")
         for k in regressions:
             print(f"  {k}  {titles.get(k, '')}")
-        print(f"details: {work / 'compare.txt'}")
+        print(f"details: {work / 'compare.txt'} and {work / 'compare-own.txt'}")
     if args.bless and not regressions:
         keys = sorted(set(required) | ok, key=sort_key)
         PASSING.parent.mkdir(parents=True, exist_ok=True)
