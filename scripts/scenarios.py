@@ -92,10 +92,12 @@ def record(api, env_file, out, only=None, jobs_db=None):
     capture = load_capture()
     env = capture.load_env(env_file)
     api = api or env["REFWIKI_API"]
-    now = datetime.datetime.now(datetime.timezone.utc).replace(microsecond=0)
-    # the scenario's start instant: one second back, so that nothing it does
-    # can fall before it, whatever the servers' clock granularity
-    start = now - datetime.timedelta(seconds=1)
+    # the scenario's start instant: the next whole second, waited for, so that
+    # what ran before (e.g. capture.py's scenarios) falls before it and
+    # everything the scenario does falls at or after it
+    now = datetime.datetime.now(datetime.timezone.utc)
+    start = now.replace(microsecond=0) + datetime.timedelta(seconds=1)
+    time.sleep((start - now).total_seconds() + 0.05)
     ctx = {
         "api": api,
         "admin_user": env["REFWIKI_ADMIN_USER"], "admin_pass": env["REFWIKI_ADMIN_PASS"],

@@ -99,8 +99,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             e.set("files", c.files);
             e.set("subcats", c.subcats);
         }
-        if has("hidden") && c.hidden {
-            e.set("hidden", true);
+        if has("hidden") {
+            // a BC bool: fv1 and XML leave it out when false
+            e.set("hidden", c.hidden);
         }
         list.push(e);
     }
@@ -118,7 +119,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         ..Generated::default()
     };
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

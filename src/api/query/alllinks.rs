@@ -13,7 +13,7 @@ use crate::api::{CacheMode, Cx, Group, ModuleDef};
 use crate::storage::links::{AllLinksQuery, LinkTable};
 
 macro_rules! all_params {
-    ($name:ident, $what:literal, $props:expr) => {
+    ($name:ident, $what:literal, $props:expr, $ns:literal) => {
         static $name: &[ParamDef] = &[
             ParamDef::string("continue")
                 .help("Resume an earlier request with the value its continue section returned."),
@@ -39,7 +39,7 @@ macro_rules! all_params {
                 .default("title")
                 .help("What to report for each entry."),
             ParamDef::new("namespace", PType::Namespace)
-                .default("0")
+                .default($ns)
                 .help("The namespace of the targets to list."),
             ParamDef::limit("limit", 500, 5000)
                 .default("10")
@@ -51,12 +51,14 @@ macro_rules! all_params {
     };
 }
 
-all_params!(AL_PARAMS, "link", &["ids", "title"]);
-all_params!(AT_PARAMS, "transclusion", &["ids", "title"]);
+all_params!(AL_PARAMS, "link", &["ids", "title"], "0");
+// MediaWiki lists transclusions of templates unless told otherwise
+all_params!(AT_PARAMS, "transclusion", &["ids", "title"], "10");
 all_params!(
     AR_PARAMS,
     "redirect",
-    &["fragment", "ids", "interwiki", "title"]
+    &["fragment", "ids", "interwiki", "title"],
+    "0"
 );
 
 pub static ALLLINKS: ModuleDef = ModuleDef {
@@ -188,6 +190,15 @@ fn execute(
     let props = p.list("prop").to_vec();
     let has = |n: &str| props.iter().any(|x| x == n);
     let mut list = List::new(tag);
+    // allredirects: the fragment and interwiki prefix of each redirect, when
+    // asked for and not empty (rows of one page each, unless unique)
+    let redirect_extras =
+        table == LinkTable::Redirect && !p.flag("unique") && (has("fragment") || has("interwiki"));
+    let mut reader = if redirect_extras {
+        Some(cx.app.store.read().map_err(read_err)?)
+    } else {
+        None
+    };
     for (from, t) in &rows {
         let mut e = Map::new();
         if has("ids") {
@@ -197,8 +208,19 @@ fn execute(
             e.set("ns", ns);
             e.set("title", title_text(cx, ns, t));
         }
+        if let Some(r) = reader.as_mut() {
+            if let Some((_, _, fragment, interwiki)) = r.redirect_row(*from).map_err(read_err)? {
+                if has("fragment") && !fragment.is_empty() {
+                    e.set("fragment", fragment);
+                }
+                if has("interwiki") && !interwiki.is_empty() {
+                    e.set("interwiki", interwiki);
+                }
+            }
+        }
         list.push(e);
     }
+    drop(reader);
     if let Some(n) = next {
         cx.add_continue(def, "continue", n);
     }
@@ -223,7 +245,7 @@ fn generate(
         g.pages = r.pages_by_ids(&ids).map_err(read_err)?;
     }
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

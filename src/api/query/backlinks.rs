@@ -151,16 +151,20 @@ fn run(
         None => None,
     };
     let limit = limit(p);
+    let from_namespaces = namespaces(p, "namespace");
+    // MediaWiki orders by the linking page's namespace only when more than one
+    // namespace is asked for; otherwise by page id alone
+    let by_from_ns = from_namespaces.len() > 1;
     let q = BacklinkQuery {
         targets: vec![target],
-        namespaces: namespaces(p, "namespace"),
+        namespaces: from_namespaces,
         redirects: match p.str("filterredir") {
             Some("redirects") => Some(true),
             Some("nonredirects") => Some(false),
             _ => None,
         },
         cont,
-        by_from_ns: true,
+        by_from_ns,
         descending: p.str("dir") == Some("descending"),
         limit: limit + 1,
     };
@@ -214,7 +218,7 @@ fn generate(
         ..Generated::default()
     };
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

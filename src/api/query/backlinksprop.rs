@@ -256,7 +256,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params, table: LinkTable) -> ApiResult<Generate
         g.pages.push(b.page);
     }
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

@@ -116,8 +116,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         if has("timestamp") {
             e.set("timestamp", crate::util::time::mw_to_iso(&c.timestamp));
         }
-        if has("hidden") && c.hidden {
-            e.set("hidden", true);
+        if has("hidden") {
+            // a BC bool: fv1 and XML leave it out when false
+            e.set("hidden", c.hidden);
         }
         match by_page.iter_mut().find(|(id, _)| *id == c.from) {
             Some((_, v)) => v.push(Val::Map(e)),
@@ -143,7 +144,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         }
     }
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

@@ -159,7 +159,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         }
     }
     if let Some(n) = next {
-        g.continues.push(("offset", n));
+        g.continues.push(("offset", n.into()));
     }
     Ok(g)
 }

@@ -308,7 +308,27 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             m.set("preload", "");
         }
         if has("displaytitle") {
-            m.set("displaytitle", t.title.prefixed_text(codec));
+            // the page's {{DISPLAYTITLE:}} (stored as HTML), else the escaped title
+            let shown = match &t.page {
+                Some(pg) => r
+                    .page_props(&[pg.id], &["displaytitle".to_string()])
+                    .map_err(ApiError::internal)?
+                    .into_iter()
+                    .next()
+                    .map(|(_, _, v)| v),
+                None => None,
+            };
+            m.set(
+                "displaytitle",
+                shown.unwrap_or_else(|| {
+                    // htmlspecialchars with ENT_NOQUOTES: quotes stay as they are
+                    t.title
+                        .prefixed_text(codec)
+                        .replace('&', "&amp;")
+                        .replace('<', "&lt;")
+                        .replace('>', "&gt;")
+                }),
+            );
         }
         if has("varianttitles") && t.page.is_some() {
             m.set(

@@ -182,7 +182,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params, table: LinkTable, filter: &str) -> ApiR
         }
     }
     if let Some(n) = r.next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

@@ -239,13 +239,20 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     cx.pageset = Some(ps);
 
-    // The answer may be cached only as far as every submodule allows.
+    // The answer may be cached only as far as every submodule allows, the
+    // generator included (MediaWiki's page set takes on its cache mode).
+    let generator_mode = p
+        .str("generator")
+        .and_then(submodule)
+        .map(|g| g.cache_mode)
+        .unwrap_or(CacheMode::Public);
     cx.cache_mode = modules
         .iter()
         .map(|m| m.cache_mode)
         .max()
         .unwrap_or(CacheMode::Public)
-        .max(CacheMode::Public);
+        .max(CacheMode::Public)
+        .max(generator_mode);
 
     for def in &modules {
         let runs = cx.continuation.as_ref().is_some_and(|c| c.runs(def.name));

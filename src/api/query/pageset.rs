@@ -80,7 +80,7 @@ pub struct Generated {
     /// Titles to look up, as (namespace, DB key).
     pub titles: Vec<(i32, String)>,
     /// Continuation parameters, unprefixed (`continue` → `gapcontinue`).
-    pub continues: Vec<(&'static str, String)>,
+    pub continues: Vec<(&'static str, Val)>,
     /// Values a generator attaches to its pages (MediaWiki's `setGeneratorData`,
     /// such as the `index` of search results), by (namespace, DB key).
     pub data: Vec<((i32, String), Map)>,

@@ -192,7 +192,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         g.pages.push(row);
     }
     if more {
-        g.continues.push(("offset", next.to_string()));
+        g.continues.push(("offset", next.into()));
     }
     Ok(g)
 }

@@ -538,7 +538,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         g.pages.push(pg.clone());
     }
     if found.more {
-        g.continues.push(("offset", (offset + limit).to_string()));
+        g.continues.push(("offset", (offset + limit).into()));
     }
     Ok(g)
 }

@@ -210,7 +210,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         g.titles.push((row.ns, row.title));
     }
     if let Some(n) = next {
-        g.continues.push(("continue", n));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }
