@@ -191,6 +191,10 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
 
 fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
     let f = RevFields::from_params(p);
+    // as a generator too: the page set takes on the generator's cache mode
+    if cx.user.has("deletedhistory") {
+        cx.cache_mode = crate::api::CacheMode::Private;
+    }
     let (rows, next) = run(cx, p, &f)?;
     let mut ids: Vec<i64> = Vec::new();
     for rev in &rows {

@@ -98,8 +98,10 @@ fn prefixes(proto: &str, query: &str) -> Vec<String> {
 }
 
 fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<(Page, String)>, Option<String>)> {
+    // The continue value names the next link as MediaWiki does (its index, then
+    // a number); the number is our position in the listing, which goes by link id.
     let offset = match p.str("continue") {
-        Some(c) => cont_int(c)? as usize,
+        Some(c) => cont_int(c.rsplit('|').next().unwrap_or(c))? as usize,
         None => 0,
     };
     let pfx = match p.str("query").filter(|q| !q.is_empty()) {
@@ -116,8 +118,12 @@ fn run(cx: &mut Cx<'_>, p: &Params) -> ApiResult<(Vec<(Page, String)>, Option<St
             .map_err(read_err)?
     };
     let next = if rows.len() > limit {
+        let index = crate::wiki::links::el_indexes(&rows[limit].1)
+            .into_iter()
+            .next()
+            .unwrap_or_default();
         rows.truncate(limit);
-        Some((offset + limit).to_string())
+        Some(format!("{index}|{}", offset + limit))
     } else {
         None
     };
@@ -144,7 +150,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         list.push(e);
     }
     if let Some(n) = next {
-        cx.add_continue(&EXTURLUSAGE, "offset", n);
+        cx.add_continue(&EXTURLUSAGE, "continue", n);
     }
     cx.result.map_mut("query").set("exturlusage", list);
     Ok(())
@@ -159,7 +165,7 @@ fn generate(cx: &mut Cx<'_>, p: &Params) -> ApiResult<Generated> {
         }
     }
     if let Some(n) = next {
-        g.continues.push(("offset", n.into()));
+        g.continues.push(("continue", n.into()));
     }
     Ok(g)
 }

@@ -224,6 +224,9 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
 
     let mut ps = PageSet::new(p.flag("redirects"));
     ps.convert_titles = p.flag("converttitles");
+    // A generator may narrow the cache mode while it runs (e.g. allrevisions
+    // for a user who can see deleted revisions); start from public to see it.
+    cx.cache_mode = CacheMode::Public;
     if generator_done {
         // Validates the generator and marks its parameters as used.
         if PageSet::data_source(p)? == DataSource::Generator {
@@ -245,7 +248,8 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         .str("generator")
         .and_then(submodule)
         .map(|g| g.cache_mode)
-        .unwrap_or(CacheMode::Public);
+        .unwrap_or(CacheMode::Public)
+        .max(cx.cache_mode);
     cx.cache_mode = modules
         .iter()
         .map(|m| m.cache_mode)
