@@ -120,7 +120,7 @@ fn search_titles_texts_and_snippets() {
         j["query"]["pages"],
         json!([{"pageid": 5, "ns": 0, "title": "Box demo A", "index": 1}])
     );
-    assert_eq!(j["continue"]["gsroffset"], "1");
+    assert_eq!(j["continue"]["gsroffset"], 1);
 }
 
 #[test]
