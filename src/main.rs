@@ -7,6 +7,11 @@ use clap::{Parser, Subcommand};
 
 use wikid::config::Config;
 
+/// mimalloc instead of glibc's malloc: the server allocates small strings on many
+/// threads at once, where glibc's arenas showed up as a fifth of the CPU profile.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(
     name = "wikid",

@@ -127,17 +127,27 @@ pub fn is_grant(name: &str) -> bool {
     GRANTS.iter().any(|(g, _, _)| *g == name)
 }
 
-/// Whether a right is contained in one of `grants` (`basic` always counts).
-pub fn grants_right(grants: &[String], right: &str) -> bool {
-    GRANTS.iter().any(|(g, editpage, rights)| {
-        (*g == "basic" || grants.iter().any(|x| x == g))
-            && (rights.contains(&right) || (*editpage && EDITPAGE.contains(&right)))
-    })
+/// Every right contained in one of `grants` (`basic` always counts).
+pub fn granted_rights(grants: &[String]) -> std::collections::HashSet<&'static str> {
+    let mut out = std::collections::HashSet::new();
+    for (g, editpage, rights) in GRANTS {
+        if *g == "basic" || grants.iter().any(|x| x == g) {
+            out.extend(rights.iter().copied());
+            if *editpage {
+                out.extend(EDITPAGE.iter().copied());
+            }
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn grants_right(grants: &[String], right: &str) -> bool {
+        granted_rights(grants).contains(right)
+    }
 
     #[test]
     fn grant_rights() {

@@ -127,7 +127,8 @@ pub fn effective_rights(
         .chain(implicit.iter().copied());
     let mut rights = perms.rights_for(groups);
     if let Some(g) = grants {
-        rights.retain(|r| grants::grants_right(g, r));
+        let granted = grants::granted_rights(g);
+        rights.retain(|r| granted.contains(r.as_str()));
     }
     rights
 }

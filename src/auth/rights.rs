@@ -185,9 +185,10 @@ impl GroupPermissions {
     /// Union of rights of `groups`, first occurrence wins.
     pub fn rights_for<'a>(&self, groups: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         let mut out: Vec<String> = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for g in groups {
             for r in self.rights_of(g) {
-                if !out.contains(r) {
+                if seen.insert(r.as_str()) {
                     out.push(r.clone());
                 }
             }
