@@ -49,7 +49,7 @@ fn configure(conn: &Connection) -> Result<()> {
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = OFF;
-         PRAGMA cache_size = -65536;
+         PRAGMA cache_size = -4096;
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(())
@@ -63,7 +63,12 @@ impl SqliteStore {
         migrate(&conn)?;
         // Commits only write the WAL; `SqliteWrite::commit` makes them durable
         // through the group fsync, and the checkpointer thread checkpoints.
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0;")?;
+        // The writer keeps a larger page cache (32 MB); readers keep 4 MB each and
+        // rely on the operating system's file cache, so that many readers do not
+        // multiply the server's memory.
+        conn.execute_batch(
+            "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -32768;",
+        )?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
             writer: Mutex::new(conn),
