@@ -259,3 +259,66 @@ fn job_count_in_siteinfo() {
     let v = w.get2("action=query&meta=siteinfo&siprop=statistics");
     assert_eq!(v["query"]["statistics"]["jobs"], 0);
 }
+
+/// `prop=iwlinks` as MediaWiki 1.39 answered the same page: ordered by prefix then
+/// title, `url` from the interwiki map, continuation, and its parameter errors.
+#[test]
+fn iwlinks_urls_continuation_and_errors() {
+    let w = TestWiki::start();
+    let (id, _) = w.put_page(
+        0,
+        "Iw_test_page",
+        "[[mw:Help:Foo#Sec]] [[wikipedia:bar baz]] [[mw:Zed]] [[wikipedia:Apple]] [[:mw:Other]]",
+    );
+    let v = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprop=url&iwlimit=2");
+    assert_eq!(
+        v["continue"],
+        json!({"iwcontinue": format!("{id}|mw|Zed"), "continue": "||"})
+    );
+    assert_eq!(
+        v["query"]["pages"][0]["iwlinks"],
+        json!([
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Help:Foo", "title": "Help:Foo"},
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Other", "title": "Other"}
+        ])
+    );
+    // The rest, in formatversion 1 with the deprecated iwurl.
+    let v = w.get(&format!(
+        "action=query&prop=iwlinks&titles=Iw_test_page&iwurl=1&iwcontinue={id}|mw|Zed"
+    ));
+    assert_eq!(
+        v["warnings"]["iwlinks"],
+        json!({"*": "The parameter \"iwurl\" has been deprecated."})
+    );
+    assert_eq!(
+        v["query"]["pages"][id.to_string()]["iwlinks"],
+        json!([
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Zed", "*": "Zed"},
+            {"prefix": "wikipedia", "url": "https://en.wikipedia.org/wiki/Apple", "*": "Apple"},
+            {"prefix": "wikipedia", "url": "https://en.wikipedia.org/wiki/bar_baz", "*": "bar_baz"}
+        ])
+    );
+    // One prefix, descending, without urls.
+    let v =
+        w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprefix=wikipedia&iwdir=descending");
+    assert_eq!(
+        v["query"]["pages"][0]["iwlinks"],
+        json!([
+            {"prefix": "wikipedia", "title": "bar_baz"},
+            {"prefix": "wikipedia", "title": "Apple"}
+        ])
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprop=url&iwurl=1");
+    assert_eq!(e["error"]["code"], "invalidparammix");
+    assert_eq!(
+        e["error"]["info"],
+        "The parameters \"iwprop\" and \"iwurl\" can not be used together."
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwtitle=Zed");
+    assert_eq!(
+        e["error"]["info"],
+        "The \"iwtitle\" parameter may only be used with \"iwprefix\"."
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwcontinue=1");
+    assert_eq!(e["error"]["code"], "badcontinue");
+}
