@@ -562,6 +562,9 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
             ..RecentChange::default()
         };
         let rc_id = txn.insert_recent_change(&rc)?;
+        // $wgShowUpdatedMarker (on by default): the other watchers see the change
+        // as unseen, minor and bot edits included.
+        txn.notify_watchers(e.title.ns, &e.title.dbkey, e.user.id, e.now)?;
         if !e.tags.is_empty() {
             txn.add_tags(e.tags, Some(rc_id), Some(rev_id), None)?;
         }
@@ -687,6 +690,7 @@ pub fn insert_log(txn: &mut dyn WriteTxn, e: &LogEntry<'_>) -> Result<i64> {
             params: Some(params),
             ..RecentChange::default()
         })?);
+        txn.notify_watchers(e.title.ns, &e.title.dbkey, e.user.id, e.now)?;
     }
     if !e.tags.is_empty() {
         txn.add_tags(e.tags, rc_id, None, Some(log_id))?;

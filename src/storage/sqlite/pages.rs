@@ -488,6 +488,27 @@ impl<T: Conn> PagesRead for T {
             .optional()?)
     }
 
+    fn watch_notification(
+        &mut self,
+        user: i64,
+        ns: i32,
+        dbkey: &str,
+        now: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .c()
+            .prepare_cached(
+                "SELECT wl_notificationtimestamp FROM watchlist WHERE wl_user = ?1 \
+                 AND wl_namespace = ?2 AND wl_title = ?3 \
+                 AND (wl_expiry IS NULL OR wl_expiry > ?4)",
+            )?
+            .query_row(params![user, ns, dbkey, now], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
+    }
+
     fn watcher_count(&mut self, ns: i32, dbkey: &str, now: &str) -> Result<i64> {
         Ok(self
             .c()
@@ -783,6 +804,24 @@ impl PagesWrite for SqliteWrite<'_> {
                  AND wl_title = ?4",
             )?
             .execute(params![user, subject, subject + 1, dbkey])?;
+        Ok(())
+    }
+
+    fn notify_watchers(
+        &mut self,
+        ns: i32,
+        dbkey: &str,
+        editor: i64,
+        timestamp: &str,
+    ) -> Result<()> {
+        self.c()
+            .prepare_cached(
+                "UPDATE watchlist SET wl_notificationtimestamp = ?4 \
+                 WHERE wl_namespace = ?1 AND wl_title = ?2 AND wl_user != ?3 \
+                 AND wl_notificationtimestamp IS NULL \
+                 AND (wl_expiry IS NULL OR wl_expiry > ?4)",
+            )?
+            .execute(params![ns, dbkey, editor, timestamp])?;
         Ok(())
     }
 }
