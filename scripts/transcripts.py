@@ -80,6 +80,8 @@ def record(wikid, work):
     config.write_text(
         'sitename = "Refwiki"\n'
         'jobqueue_maxlag_header = "X-Refwiki-Jobqueue-Maxlag"\n'
+        # the reference wiki runs with an empty $wgDiff3: it never merges edits
+        'merge_edit_conflicts = false\n'
     )
     env = work / "credentials.env"
     env.write_text(

@@ -205,6 +205,8 @@ pub trait PagesRead {
     /// Whether `actor` made every revision of `page` after `since` (MediaWiki's
     /// `userWasLastToEdit`). False when there are none.
     fn only_actor_since(&mut self, page: i64, actor: i64, since: &str) -> Result<bool>;
+    /// The (first) revision of a page saved at exactly `timestamp`.
+    fn revision_at(&mut self, page: i64, timestamp: &str) -> Result<Option<i64>>;
     fn recent_changes(&mut self, q: &RcQuery) -> Result<Vec<RecentChange>>;
     fn log_events(&mut self, q: &LogQuery) -> Result<Vec<LogRow>>;
     /// Tags of the given rows, as (row id, tag name), sorted by tag name.

@@ -370,6 +370,17 @@ impl<T: Conn> PagesRead for T {
         Ok(!actors.is_empty() && actors.iter().all(|a| *a == actor))
     }
 
+    fn revision_at(&mut self, page: i64, timestamp: &str) -> Result<Option<i64>> {
+        Ok(self
+            .c()
+            .prepare_cached(
+                "SELECT rev_id FROM revision WHERE rev_page = ?1 AND rev_timestamp = ?2 \
+                 ORDER BY rev_id LIMIT 1",
+            )?
+            .query_row(params![page, timestamp], |r| r.get(0))
+            .optional()?)
+    }
+
     fn recent_changes(&mut self, q: &RcQuery) -> Result<Vec<RecentChange>> {
         let mut sql = format!(
             "SELECT {RC_COLUMNS} FROM recentchanges JOIN actor ON actor_id = rc_actor \
