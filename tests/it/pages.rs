@@ -695,6 +695,58 @@ fn crash_during_import_leaves_whole_revisions_and_a_rerun_completes() {
         0,
         "the latest revision of each page is its newest"
     );
+    // Link updates are queued in batches of 100 pages, and every imported page is
+    // in one: the first run's committed pages and the rerun's.
+    let mut stmt = c
+        .prepare("SELECT job_params FROM job WHERE job_cmd = 'refreshLinks'")
+        .unwrap();
+    let batches: Vec<Vec<i64>> = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .map(|p| {
+            let v: serde_json::Value = serde_json::from_str(&p.unwrap()).unwrap();
+            v["pages"]
+                .as_array()
+                .expect("a batch of pages")
+                .iter()
+                .map(|i| i.as_i64().unwrap())
+                .collect()
+        })
+        .collect();
+    drop(stmt);
+    assert!(batches.iter().all(|b| !b.is_empty() && b.len() <= 100));
+    let rerun_jobs = 1500usize.div_ceil(100);
+    assert!(
+        batches.len() >= rerun_jobs && batches.len() <= 2 * rerun_jobs + 2,
+        "{} jobs",
+        batches.len()
+    );
+    let mut covered: Vec<i64> = batches.concat();
+    covered.sort();
+    covered.dedup();
+    let imported = count("SELECT COUNT(*) FROM page WHERE page_title LIKE 'Imported_%'");
+    assert_eq!(covered.len() as i64, imported);
+    drop(c);
+    // Running them fills the link tables: each page links to the next one.
+    let status = std::process::Command::new(wikid)
+        .args(["--sitename", "Refwiki", "--data-dir"])
+        .arg(&data)
+        .arg("run-jobs")
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT COUNT(*) FROM job"), 0);
+    assert_eq!(
+        count(
+            "SELECT COUNT(*) FROM pagelinks JOIN page ON page_id = pl_from \
+             WHERE page_title LIKE 'Imported_%' AND pl_title LIKE 'Imported_%'"
+        ),
+        1500
+    );
 }
 
 /// An edit based on an older revision is merged with the changes made since when
