@@ -67,6 +67,9 @@ def run_wikid_cli(wikid, data_dir, args):
     """Runs an operator command of wikid; returns True when it exists and succeeded."""
     r = subprocess.run([str(wikid), "--data-dir", str(data_dir), "--sitename", "Refwiki", *args],
                        capture_output=True, text=True)
+    if r.returncode != 0:
+        # Say why: a failed account setup shows up much later as failed logins.
+        print(f"wikid {' '.join(args[:2])} failed: {r.stderr.strip()[-500:]}", file=sys.stderr)
     return r.returncode == 0
 
 
@@ -80,6 +83,8 @@ def record(wikid, work):
     config.write_text(
         'sitename = "Refwiki"\n'
         'jobqueue_maxlag_header = "X-Refwiki-Jobqueue-Maxlag"\n'
+        # the reference wiki runs with an empty $wgDiff3: it never merges edits
+        'merge_edit_conflicts = false\n'
     )
     env = work / "credentials.env"
     env.write_text(

@@ -62,6 +62,10 @@ pub struct Config {
     pub cdn_servers: Vec<String>,
     /// Create the Main Page on a new installation, as MediaWiki's installer does.
     pub create_main_page: bool,
+    /// Merge an edit based on an older revision with the changes made since, line
+    /// by line, when they do not overlap (MediaWiki with `$wgDiff3` set, its
+    /// default); off: every such edit is an edit conflict (`$wgDiff3 = ''`).
+    pub merge_edit_conflicts: bool,
     /// The first administrator, created on an empty database.
     pub admin_user: String,
     pub admin_password: Option<String>,
@@ -93,6 +97,7 @@ impl Default for Config {
             run_jobs: true,
             cdn_servers: Vec::new(),
             create_main_page: true,
+            merge_edit_conflicts: true,
             admin_user: "Admin".into(),
             admin_password: None,
         }

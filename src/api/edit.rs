@@ -5,8 +5,7 @@
 //! Everything from the first look at the page to the last row written happens in
 //! one write transaction, so two concurrent edits cannot both pass the conflict
 //! check, and a failure leaves no page, revision or recent change behind.
-//! Not done: three-way merging of conflicting edits (a conflict is always an
-//! `editconflict`), `T-` template sections, signatures and `subst:` in the
+//! Not done: `T-` template sections, signatures and `subst:` in the
 //! pre-save transform.
 
 use crate::api::error::{ApiError, ApiResult};
@@ -546,14 +545,30 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
                     }
                 }
             }
-            if conflict {
-                return Err(ApiError::msg(Msg::new("edit-conflict")));
-            }
             let old = current_text(txn.as_mut(), pg)?;
-            match section.as_deref() {
-                None => text.clone(),
-                Some(sec) => page::replace_section(&old, sec, &text, section_title)
-                    .ok_or_else(|| ApiError::msg(Msg::new("edit-conflict")))?,
+            if conflict {
+                let expected = match base_rev {
+                    Some(id) => Some(id),
+                    None => match &edittime {
+                        Some(ts) => txn.revision_at(pg.id, ts).map_err(internal)?,
+                        None => None,
+                    },
+                };
+                merge_conflicting_edit(
+                    cx,
+                    txn.as_mut(),
+                    expected,
+                    &old,
+                    &text,
+                    section.as_deref(),
+                    section_title,
+                )?
+            } else {
+                match section.as_deref() {
+                    None => text.clone(),
+                    Some(sec) => page::replace_section(&old, sec, &text, section_title)
+                        .ok_or_else(|| ApiError::msg(Msg::new("edit-conflict")))?,
+                }
             }
         }
     };
@@ -638,6 +653,48 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     cx.result.set("edit", r);
     Ok(())
+}
+
+/// An edit based on an older revision than the current one (EditPage's conflict
+/// path): the submitted text (a section of it put into the base revision's text)
+/// is merged with the changes made since the base revision, or the edit is an
+/// `editconflict` when the changes overlap, the base revision is unknown or the
+/// section is not in it.
+fn merge_conflicting_edit(
+    cx: &Cx<'_>,
+    txn: &mut dyn WriteTxn,
+    base_rev: Option<i64>,
+    current: &str,
+    text: &str,
+    section: Option<&str>,
+    section_title: Option<&str>,
+) -> ApiResult<String> {
+    let conflict = || ApiError::msg(Msg::new("edit-conflict"));
+    let base = match base_rev {
+        Some(id) => match txn.revision(id).map_err(internal)? {
+            Some(r) => txn.content_text(r.content_id).map_err(internal)?,
+            None => None,
+        },
+        None => None,
+    };
+    let mine = match section {
+        None => text.to_string(),
+        // A new section always goes onto the current text.
+        Some("new") => {
+            page::replace_section(current, "new", text, section_title).ok_or_else(conflict)?
+        }
+        // Other sections are taken from the revision the edit was based on
+        // (the current one when no revision matches the base).
+        Some(sec) => {
+            page::replace_section(base.as_deref().unwrap_or(current), sec, text, section_title)
+                .ok_or_else(conflict)?
+        }
+    };
+    if !cx.app.config.merge_edit_conflicts {
+        return Err(conflict());
+    }
+    let base = base.ok_or_else(conflict)?;
+    page::merge3(&base, &mine, current).ok_or_else(conflict)
 }
 
 /// The current text of a page.

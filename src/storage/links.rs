@@ -261,6 +261,18 @@ pub trait LinksRead {
         cont: Option<(i64, i64)>,
         limit: usize,
     ) -> Result<Vec<(i64, i64, String)>>;
+    /// Interwiki links of pages (`prop=iwlinks`): (from, prefix, title), ordered by
+    /// (from, prefix, title) (descending when asked), optionally only one prefix and
+    /// title, continuing at that triple (inclusive).
+    fn interwiki_links(
+        &mut self,
+        from: &[i64],
+        prefix: Option<&str>,
+        title: Option<&str>,
+        cont: Option<(i64, String, String)>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String)>>;
     /// Page properties of pages: (page, name, value), by page then name.
     fn page_props(&mut self, pages: &[i64], names: &[String])
         -> Result<Vec<(i64, String, String)>>;

@@ -205,6 +205,8 @@ pub trait PagesRead {
     /// Whether `actor` made every revision of `page` after `since` (MediaWiki's
     /// `userWasLastToEdit`). False when there are none.
     fn only_actor_since(&mut self, page: i64, actor: i64, since: &str) -> Result<bool>;
+    /// The (first) revision of a page saved at exactly `timestamp`.
+    fn revision_at(&mut self, page: i64, timestamp: &str) -> Result<Option<i64>>;
     fn recent_changes(&mut self, q: &RcQuery) -> Result<Vec<RecentChange>>;
     fn log_events(&mut self, q: &LogQuery) -> Result<Vec<LogRow>>;
     /// Tags of the given rows, as (row id, tag name), sorted by tag name.
@@ -213,6 +215,15 @@ pub trait PagesRead {
     fn applicable_tags(&mut self) -> Result<Vec<String>>;
     /// `Some(expiry)` when `user` watches the title (`None` inside: no expiry).
     fn watch_item(&mut self, user: i64, ns: i32, dbkey: &str) -> Result<Option<Option<String>>>;
+    /// The notification timestamp of `user`'s unexpired watch of the title, if
+    /// it has one.
+    fn watch_notification(
+        &mut self,
+        user: i64,
+        ns: i32,
+        dbkey: &str,
+        now: &str,
+    ) -> Result<Option<String>>;
     /// Number of users watching a title (its subject or talk page) with an
     /// unexpired entry at `now`.
     fn watcher_count(&mut self, ns: i32, dbkey: &str, now: &str) -> Result<i64>;
@@ -264,4 +275,10 @@ pub trait PagesWrite {
     /// Watches a title (subject and talk page) for a user, with an expiry or none.
     fn watch(&mut self, user: i64, ns: i32, dbkey: &str, expiry: Option<&str>) -> Result<()>;
     fn unwatch(&mut self, user: i64, ns: i32, dbkey: &str) -> Result<()>;
+    /// A change to a title was published at `timestamp`: every watcher of it but
+    /// the `editor` (user id, 0 for an IP) whose item has not expired and carries
+    /// no notification timestamp yet gets `timestamp` as one (MediaWiki's
+    /// `WatchedItemStore::updateNotificationTimestamp`).
+    fn notify_watchers(&mut self, ns: i32, dbkey: &str, editor: i64, timestamp: &str)
+        -> Result<()>;
 }

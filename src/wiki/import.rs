@@ -1,11 +1,14 @@
 //! `wikid import FILE.xml`: loads a MediaWiki XML export (Special:Export or
-//! dumpBackup.php, any number of revisions per page) in bulk transactions, then
-//! queues a `refreshLinks` job per page so the link tables fill in the background.
+//! dumpBackup.php, any number of revisions per page) in bulk transactions, and
+//! queues `refreshLinks` jobs for the imported pages, [`jobs::BATCH`] pages per
+//! job, so the link tables fill in the background.
 //!
 //! Every committed transaction leaves the wiki consistent: a page row is written
 //! together with its first revision and moved to each newer revision in the same
 //! transaction as that revision, so a crash mid-import leaves whole pages and
-//! revisions only (re-running the import skips revisions already there).
+//! revisions only (re-running the import skips revisions already there). A
+//! finished page's job goes into the batch being filled, and that batch is queued
+//! before any transaction commits, so a committed page is never left without one.
 
 use std::io::BufRead;
 
@@ -17,6 +20,7 @@ use crate::app::App;
 use crate::storage::pages::{NewPage, NewRevision};
 use crate::storage::WriteTxn;
 use crate::util::time;
+use crate::wiki::jobs;
 use crate::wiki::links;
 use crate::wiki::page::{is_countable, sha1_base36};
 use crate::wiki::title::Title;
@@ -81,6 +85,8 @@ pub fn import_reader<R: BufRead>(
     let mut page_ns: Option<i32> = None;
     let mut page: Option<PageState> = None;
     let mut rev = DumpRevision::default();
+    // Finished pages whose links job is not queued yet: (first title, ids).
+    let mut pending: Option<(Title, Vec<i64>)> = None;
     loop {
         let ev = reader.read_event_into(&mut buf)?;
         match ev {
@@ -152,7 +158,8 @@ pub fn import_reader<R: BufRead>(
                         }
                         in_batch += 1;
                         if in_batch >= BATCH {
-                            if let Some(t) = txn.take() {
+                            if let Some(mut t) = txn.take() {
+                                queue_pending(t.as_mut(), &mut pending)?;
                                 t.commit()?;
                             }
                             in_batch = 0;
@@ -165,7 +172,18 @@ pub fn import_reader<R: BufRead>(
                                 txn = Some(app.store.write()?);
                             }
                             let t = txn.as_mut().expect("transaction open");
-                            finish_page(app, t.as_mut(), &st)?;
+                            if let Some(id) = finish_page(app, t.as_mut(), &st)? {
+                                match &mut pending {
+                                    Some((_, ids)) => ids.push(id),
+                                    None => pending = Some((st.title.clone(), vec![id])),
+                                }
+                                if pending
+                                    .as_ref()
+                                    .is_some_and(|(_, ids)| ids.len() >= jobs::BATCH)
+                                {
+                                    queue_pending(t.as_mut(), &mut pending)?;
+                                }
+                            }
                         }
                     }
                     _ => {}
@@ -176,11 +194,23 @@ pub fn import_reader<R: BufRead>(
         }
         buf.clear();
     }
-    if let Some(t) = txn.take() {
+    if pending.is_some() && txn.is_none() {
+        txn = Some(app.store.write()?);
+    }
+    if let Some(mut t) = txn.take() {
+        queue_pending(t.as_mut(), &mut pending)?;
         t.commit()?;
     }
     progress(&stats);
     Ok(stats)
+}
+
+/// Queues the links job of the finished pages collected so far.
+fn queue_pending(txn: &mut dyn WriteTxn, pending: &mut Option<(Title, Vec<i64>)>) -> Result<()> {
+    if let Some((title, ids)) = pending.take() {
+        jobs::queue_refresh_pages(txn, &title, &ids, &time::to_mw(&time::now()))?;
+    }
+    Ok(())
 }
 
 fn open_page(txn: &mut dyn WriteTxn, title: Title) -> Result<PageState> {
@@ -284,10 +314,11 @@ fn add_revision(
     Ok(true)
 }
 
-/// After a page's last revision: statistics, search index and the links job.
-fn finish_page(app: &App, txn: &mut dyn WriteTxn, st: &PageState) -> Result<()> {
+/// After a page's last revision: statistics and search index. Returns the id of
+/// the page, whose link tables are to be refreshed.
+fn finish_page(app: &App, txn: &mut dyn WriteTxn, st: &PageState) -> Result<Option<i64>> {
     let Some(p) = txn.page_by_id(st.id)? else {
-        return Ok(());
+        return Ok(None);
     };
     let (text, model) = st.last_text.clone().unwrap_or_default();
     let countable = is_countable(p.ns, p.is_redirect, &model, &text);
@@ -296,6 +327,5 @@ fn finish_page(app: &App, txn: &mut dyn WriteTxn, st: &PageState) -> Result<()> 
     }
     txn.index_page(p.id, &st.title.dbkey.replace('_', " "), &text)?;
     let _ = app;
-    crate::wiki::jobs::queue_refresh_links(txn, &st.title, false, 0, &time::to_mw(&time::now()))?;
-    Ok(())
+    Ok(Some(p.id))
 }

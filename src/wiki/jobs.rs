@@ -66,6 +66,18 @@ pub fn queue_refresh_links(
     txn.push_job(&new_job("refreshLinks", title, params), now)
 }
 
+/// Queues one `refreshLinks` job that re-parses the pages with these ids (at most
+/// [`BATCH`] of them, as the recursive jobs make); `title` names the job.
+pub fn queue_refresh_pages(
+    txn: &mut dyn WriteTxn,
+    title: &Title,
+    pages: &[i64],
+    now: &str,
+) -> Result<bool> {
+    let params = serde_json::json!({ "pages": pages });
+    txn.push_job(&new_job("refreshLinks", title, params), now)
+}
+
 /// Queues `htmlCacheUpdate` for the pages linking to `title` through `table`
 /// (`pagelinks`, `templatelinks`, `imagelinks`, `categorylinks`).
 pub fn queue_html_cache_update(
@@ -125,8 +137,7 @@ pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
                 // refreshLinks jobs carry many pages too): far fewer transactions
                 // than a job per page.
                 if !batch.is_empty() {
-                    let params = serde_json::json!({ "pages": batch });
-                    txn.push_job(&new_job("refreshLinks", &title, params), &now)?;
+                    queue_refresh_pages(txn, &title, batch, &now)?;
                 }
                 if more {
                     let last = *batch.last().unwrap_or(&offset);

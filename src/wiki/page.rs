@@ -97,6 +97,21 @@ pub fn pre_save_transform(model: &str, text: &str) -> Result<String, ContentErro
     }
 }
 
+/// Three-way merge of texts, line by line, as MediaWiki's `wfMerge` does with
+/// diff3: `mine` (the submitted text) and `yours` (the current text) both
+/// changed `old` (the text the edit was based on); the result has both sets of
+/// changes when no change of one touches or borders a change of the other (the
+/// same change on both sides is fine). Trailing whitespace is not compared.
+/// `None` is a conflict.
+pub fn merge3(old: &str, mine: &str, yours: &str) -> Option<String> {
+    // PHP's rtrim() then one newline, so that diff3 sees whole lines.
+    let norm = |t: &str| {
+        let t = t.trim_end_matches([' ', '\t', '\n', '\r', '\0', '\x0B']);
+        format!("{t}\n")
+    };
+    diffy::merge(&norm(old), &norm(mine), &norm(yours)).ok()
+}
+
 /// PHP's `json_encode` with pretty printing (tab indent), unescaped slashes and
 /// Unicode, `<`, `>` and `&` hex-escaped.
 fn php_pretty_json(v: &serde_json::Value, depth: usize, out: &mut String) {
@@ -562,6 +577,9 @@ pub fn save(app: &App, txn: &mut dyn WriteTxn, e: &Edit<'_>) -> Result<Saved> {
             ..RecentChange::default()
         };
         let rc_id = txn.insert_recent_change(&rc)?;
+        // $wgShowUpdatedMarker (on by default): the other watchers see the change
+        // as unseen, minor and bot edits included.
+        txn.notify_watchers(e.title.ns, &e.title.dbkey, e.user.id, e.now)?;
         if !e.tags.is_empty() {
             txn.add_tags(e.tags, Some(rc_id), Some(rev_id), None)?;
         }
@@ -687,6 +705,7 @@ pub fn insert_log(txn: &mut dyn WriteTxn, e: &LogEntry<'_>) -> Result<i64> {
             params: Some(params),
             ..RecentChange::default()
         })?);
+        txn.notify_watchers(e.title.ns, &e.title.dbkey, e.user.id, e.now)?;
     }
     if !e.tags.is_empty() {
         txn.add_tags(e.tags, rc_id, None, Some(log_id))?;
@@ -697,6 +716,36 @@ pub fn insert_log(txn: &mut dyn WriteTxn, e: &LogEntry<'_>) -> Result<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Answers of GNU diff3 as MediaWiki's wfMerge runs it (`--overlap-only` for
+    /// the conflict, `-e --merge` for the text), recorded for these inputs.
+    #[test]
+    fn merge3_as_diff3() {
+        let m = |o: &str, a: &str, b: &str| merge3(o, a, b);
+        // Changes one line apart merge; neighbouring lines conflict.
+        assert_eq!(
+            m("a\nb\nc\nd\ne", "a\nB\nc\nd\ne", "a\nb\nc\nD\ne").as_deref(),
+            Some("a\nB\nc\nD\ne\n")
+        );
+        assert_eq!(m("a\nb\nc\nd", "a\nB\nc\nd", "a\nb\nC\nd"), None);
+        // Insertions at one place conflict, at two places merge.
+        assert_eq!(m("a\nb\nc", "a\nX\nb\nc", "a\nY\nb\nc"), None);
+        assert_eq!(
+            m("a\nb\nc", "a\nX\nb\nc", "a\nb\nY\nc").as_deref(),
+            Some("a\nX\nb\nY\nc\n")
+        );
+        assert_eq!(
+            m("a\nb\nc", "X\na\nb\nc", "a\nb\nc\nY").as_deref(),
+            Some("X\na\nb\nc\nY\n")
+        );
+        // The same change on both sides is no conflict; trailing space is ignored.
+        assert_eq!(
+            m("a\nb\nc", "a\nb\nc\nX", "a\nb\nc\nX\n\n  ").as_deref(),
+            Some("a\nb\nc\nX\n")
+        );
+        assert_eq!(m("a\nb\nc", "a\nc", "a\nB\nc"), None);
+        assert_eq!(m("", "x", "y"), None);
+    }
 
     #[test]
     fn sha1_matches_mediawiki() {

@@ -440,3 +440,98 @@ fn watchlist_and_watchlistraw() {
     let j = w.get("action=query&list=watchlist&wlowner=Nobody&wltoken=abc");
     assert_eq!(j["error"]["code"], "bad_wlowner");
 }
+
+/// An edit marks the page as changed for every other watcher (whose mark is not
+/// set yet and whose watch has not expired), minor edits too; the editor's own
+/// mark stays as it was. Shown by watchlistraw, watchlist and prop=info.
+#[test]
+fn edits_set_other_watchers_notification_timestamps() {
+    let w = TestWiki::start();
+    let admin = w.admin_session();
+    let alice = w.user_session("Alice");
+    let bob = w.user_session("Bob");
+    let edit = |s: &crate::support::Session, text: &str, extra: &[(&str, &str)]| {
+        let mut p = vec![
+            ("action", "edit"),
+            ("title", "Watched page"),
+            ("text", text),
+        ];
+        p.extend_from_slice(extra);
+        let v = s.post(&p);
+        assert_eq!(v["edit"]["result"], "Success", "{v}");
+        v["edit"]["newtimestamp"].as_str().map(str::to_string)
+    };
+    edit(&admin, "one", &[("watchlist", "watch")]);
+    edit(&alice, "one and a half", &[("watchlist", "watch")]);
+    edit(&bob, "one", &[("watchlist", "watch")]);
+    // Everybody has seen the page (wikid does not clear marks on views yet), and
+    // Bob's watch ran out.
+    let conn = rusqlite::Connection::open(&w.db_path).unwrap();
+    conn.execute_batch(
+        "UPDATE watchlist SET wl_notificationtimestamp = NULL;
+         UPDATE watchlist SET wl_expiry = '20000101000000' WHERE wl_user =
+           (SELECT user_id FROM user WHERE user_name = 'Bob')",
+    )
+    .unwrap();
+    drop(conn);
+    let changed = |s: &crate::support::Session| {
+        let v = s.get(&[
+            ("action", "query"),
+            ("list", "watchlistraw"),
+            ("wrprop", "changed"),
+            ("wrnamespace", "0"),
+            ("formatversion", "2"),
+        ]);
+        v["watchlistraw"][0]["changed"].clone()
+    };
+    assert_eq!(changed(&admin), Value::Null);
+    assert_eq!(changed(&alice), Value::Null);
+    // A minor edit by Alice: Admin sees it, Alice does not.
+    let t1 = edit(&alice, "two", &[("minor", "1")]).unwrap();
+    assert_eq!(changed(&admin), json!(t1));
+    assert_eq!(changed(&alice), Value::Null);
+    // A later edit keeps the first unseen change.
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let t2 = edit(&admin, "three", &[]).unwrap();
+    assert_ne!(t1, t2);
+    assert_eq!(changed(&admin), json!(t1));
+    assert_eq!(changed(&alice), json!(t2));
+    let conn = rusqlite::Connection::open(&w.db_path).unwrap();
+    let bob_mark: Option<String> = conn
+        .query_row(
+            "SELECT wl_notificationtimestamp FROM watchlist WHERE wl_namespace = 0 AND wl_user =
+               (SELECT user_id FROM user WHERE user_name = 'Bob')",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(bob_mark, None);
+    // list=watchlist and prop=info give the same mark.
+    let v = alice.get(&[
+        ("action", "query"),
+        ("list", "watchlist"),
+        ("wlprop", "title|notificationtimestamp"),
+        ("wlshow", "unread"),
+        ("formatversion", "2"),
+    ]);
+    assert_eq!(
+        v["query"]["watchlist"],
+        json!([{"type": "edit", "ns": 0, "title": "Watched page", "notificationtimestamp": t2}])
+    );
+    let v = alice.get(&[
+        ("action", "query"),
+        ("prop", "info"),
+        ("inprop", "notificationtimestamp"),
+        ("titles", "Watched page|Unwatched page"),
+        ("formatversion", "2"),
+    ]);
+    let pages = v["query"]["pages"].as_array().unwrap();
+    let mark = |t: &str| {
+        pages
+            .iter()
+            .find(|p| p["title"] == t)
+            .map(|p| p["notificationtimestamp"].clone())
+    };
+    assert_eq!(mark("Watched page"), Some(json!(t2)));
+    assert_eq!(mark("Unwatched page"), Some(json!("")));
+}

@@ -259,3 +259,165 @@ fn job_count_in_siteinfo() {
     let v = w.get2("action=query&meta=siteinfo&siprop=statistics");
     assert_eq!(v["query"]["statistics"]["jobs"], 0);
 }
+
+/// `prop=iwlinks` as MediaWiki 1.39 answered the same page: ordered by prefix then
+/// title, `url` from the interwiki map, continuation, and its parameter errors.
+#[test]
+fn iwlinks_urls_continuation_and_errors() {
+    let w = TestWiki::start();
+    let (id, _) = w.put_page(
+        0,
+        "Iw_test_page",
+        "[[mw:Help:Foo#Sec]] [[wikipedia:bar baz]] [[mw:Zed]] [[wikipedia:Apple]] [[:mw:Other]]",
+    );
+    let v = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprop=url&iwlimit=2");
+    assert_eq!(
+        v["continue"],
+        json!({"iwcontinue": format!("{id}|mw|Zed"), "continue": "||"})
+    );
+    assert_eq!(
+        v["query"]["pages"][0]["iwlinks"],
+        json!([
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Help:Foo", "title": "Help:Foo"},
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Other", "title": "Other"}
+        ])
+    );
+    // The rest, in formatversion 1 with the deprecated iwurl.
+    let v = w.get(&format!(
+        "action=query&prop=iwlinks&titles=Iw_test_page&iwurl=1&iwcontinue={id}|mw|Zed"
+    ));
+    assert_eq!(
+        v["warnings"]["iwlinks"],
+        json!({"*": "The parameter \"iwurl\" has been deprecated."})
+    );
+    assert_eq!(
+        v["query"]["pages"][id.to_string()]["iwlinks"],
+        json!([
+            {"prefix": "mw", "url": "https://www.mediawiki.org/wiki/Zed", "*": "Zed"},
+            {"prefix": "wikipedia", "url": "https://en.wikipedia.org/wiki/Apple", "*": "Apple"},
+            {"prefix": "wikipedia", "url": "https://en.wikipedia.org/wiki/bar_baz", "*": "bar_baz"}
+        ])
+    );
+    // One prefix, descending, without urls.
+    let v =
+        w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprefix=wikipedia&iwdir=descending");
+    assert_eq!(
+        v["query"]["pages"][0]["iwlinks"],
+        json!([
+            {"prefix": "wikipedia", "title": "bar_baz"},
+            {"prefix": "wikipedia", "title": "Apple"}
+        ])
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwprop=url&iwurl=1");
+    assert_eq!(e["error"]["code"], "invalidparammix");
+    assert_eq!(
+        e["error"]["info"],
+        "The parameters \"iwprop\" and \"iwurl\" can not be used together."
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwtitle=Zed");
+    assert_eq!(
+        e["error"]["info"],
+        "The \"iwtitle\" parameter may only be used with \"iwprefix\"."
+    );
+    let e = w.get2("action=query&prop=iwlinks&titles=Iw_test_page&iwcontinue=1");
+    assert_eq!(e["error"]["code"], "badcontinue");
+}
+
+/// `list=backlinks&blredirect`: the pages linking through each redirect come as
+/// `redirlinks`, with MediaWiki's six-part continuation (which repeats the first
+/// query's pages) and halved limits; recorded from MediaWiki 1.39 on the same pages.
+#[test]
+fn backlinks_through_redirects() {
+    let w = TestWiki::start();
+    w.put_page(0, "Blr_target", "x");
+    let (r1, _) = w.put_page(0, "Blr_R1", "#REDIRECT [[Blr target]]");
+    let (r2, _) = w.put_page(0, "Blr_R2", "#REDIRECT [[Blr target]]");
+    let (a1, _) = w.put_page(0, "Blr_A1", "[[Blr R1]]");
+    let (a2, _) = w.put_page(0, "Blr_A2", "[[Blr R1]] [[Blr R2]]");
+    let (a3, _) = w.put_page(1, "Blr_A3", "[[Blr R1]]");
+    let (b1, _) = w.put_page(0, "Blr_B1", "[[Blr R2]]");
+    let (c, _) = w.put_page(0, "Blr_C", "[[Blr target]]");
+    let (r3, _) = w.put_page(0, "Blr_R3", "#REDIRECT [[Blr R1]]");
+    let page = |id: i64, ns: i32, t: &str| json!({"pageid": id, "ns": ns, "title": t});
+    let redir = |id: i64, t: &str| json!({"pageid": id, "ns": 0, "title": t, "redirect": true});
+    let q = "action=query&list=backlinks&bltitle=Blr_target&blredirect=1&bllimit=2";
+    let v = w.get2(q);
+    assert_eq!(
+        v["query"]["backlinks"],
+        json!([
+            {"pageid": r1, "ns": 0, "title": "Blr R1", "redirect": true,
+             "redirlinks": [page(a1, 0, "Blr A1"), page(a2, 0, "Blr A2")]},
+            redir(r2, "Blr R2")
+        ])
+    );
+    let cont = format!("0|{r1}|0|Blr_R1|1|{a3}");
+    assert_eq!(v["continue"]["blcontinue"], cont.as_str());
+    let v = w.get2(&format!("{q}&blcontinue={cont}"));
+    assert_eq!(
+        v["query"]["backlinks"],
+        json!([
+            {"pageid": r1, "ns": 0, "title": "Blr R1", "redirect": true,
+             "redirlinks": [page(a3, 1, "Talk:Blr A3"), redir(r3, "Blr R3")]},
+            redir(r2, "Blr R2")
+        ])
+    );
+    let cont = format!("0|{r1}|0|Blr_R2|0|{a2}");
+    assert_eq!(v["continue"]["blcontinue"], cont.as_str());
+    let v = w.get2(&format!("{q}&blcontinue={cont}"));
+    assert_eq!(
+        v["query"]["backlinks"],
+        json!([
+            redir(r1, "Blr R1"),
+            {"pageid": r2, "ns": 0, "title": "Blr R2", "redirect": true,
+             "redirlinks": [page(a2, 0, "Blr A2"), page(b1, 0, "Blr B1")]}
+        ])
+    );
+    let cont = format!("0|{c}");
+    assert_eq!(v["continue"]["blcontinue"], cont.as_str());
+    let v = w.get2(&format!("{q}&blcontinue={cont}"));
+    assert_eq!(v["query"]["backlinks"], json!([page(c, 0, "Blr C")]));
+    assert!(v.get("continue").is_none());
+    // nonredirects filters only the redirects' links.
+    let v = w.get2(
+        "action=query&list=backlinks&bltitle=Blr_target&blredirect=1&blfilterredir=nonredirects",
+    );
+    let top: Vec<i64> = v["query"]["backlinks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pageid"].as_i64().unwrap())
+        .collect();
+    assert_eq!(top, vec![r1, r2, c]);
+    assert_eq!(
+        v["query"]["backlinks"][0]["redirlinks"],
+        json!([
+            page(a1, 0, "Blr A1"),
+            page(a2, 0, "Blr A2"),
+            page(a3, 1, "Talk:Blr A3")
+        ])
+    );
+    // As a generator: both levels are pages of the set.
+    let v = w.get2("action=query&generator=backlinks&gbltitle=Blr_target&gblredirect=1&gbllimit=2");
+    let ids: Vec<i64> = v["query"]["pages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pageid"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids, vec![r1, r2, a1, a2]);
+    assert_eq!(
+        v["continue"]["gblcontinue"],
+        format!("0|{r1}|0|Blr_R1|1|{a3}")
+    );
+    // Limits are halved.
+    let v = w.get2("action=query&list=backlinks&bltitle=Blr_target&blredirect=1&bllimit=max");
+    assert_eq!(v["limits"], json!({"backlinks": 250}));
+    let v = w.get2("action=query&list=backlinks&bltitle=Blr_target&blredirect=1&bllimit=600");
+    assert_eq!(
+        v["warnings"]["backlinks"]["warnings"],
+        "The value \"600\" for parameter \"bllimit\" must be between 1 and 500.\n\
+         The value \"500\" for parameter \"bllimit\" must be between 1 and 250."
+    );
+    let e = w.get2("action=query&list=backlinks&bltitle=Blr_target&blcontinue=0|01");
+    assert_eq!(e["error"]["code"], "badcontinue");
+}

@@ -263,7 +263,16 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             m.set("visitingwatchers", n);
         }
         if has("notificationtimestamp") && cx.user.has("viewmywatchlist") {
-            m.set("notificationtimestamp", "");
+            let ts = if registered {
+                r.watch_notification(cx.user.id, t.title.ns, &t.title.dbkey, &now)
+                    .map_err(ApiError::internal)?
+            } else {
+                None
+            };
+            m.set(
+                "notificationtimestamp",
+                ts.map(|t| time::mw_to_iso(&t)).unwrap_or_default(),
+            );
         }
         let is_talk = Namespaces::is_talk(t.title.ns);
         let other = Title {

@@ -24,6 +24,7 @@ pub mod extlinks;
 pub mod exturlusage;
 pub mod info;
 pub mod iwbacklinks;
+pub mod iwlinks;
 pub mod links;
 pub mod linkutil;
 pub mod logevents;
@@ -82,6 +83,7 @@ pub static SUBMODULES: &[&ModuleDef] = &[
     &backlinks::EMBEDDEDIN,
     &categorymembers::CATEGORYMEMBERS,
     &extlinks::EXTLINKS,
+    &iwlinks::IWLINKS,
     &pageprops::PAGEPROPS,
     &alllinks::ALLLINKS,
     &alllinks::ALLTRANSCLUSIONS,

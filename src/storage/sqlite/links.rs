@@ -602,6 +602,56 @@ impl<T: Conn> LinksRead for T {
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
+    fn interwiki_links(
+        &mut self,
+        from: &[i64],
+        prefix: Option<&str>,
+        title: Option<&str>,
+        cont: Option<(i64, String, String)>,
+        descending: bool,
+        limit: usize,
+    ) -> Result<Vec<(i64, String, String)>> {
+        if from.is_empty() {
+            return Ok(Vec::new());
+        }
+        let mut sql = format!(
+            "SELECT iwl_from, iwl_prefix, iwl_title FROM iwlinks WHERE iwl_from IN ({})",
+            placeholders(from.len())
+        );
+        let mut args: Vec<Value> = from.iter().map(|i| Value::Integer(*i)).collect();
+        if let Some(x) = prefix {
+            sql.push_str(" AND iwl_prefix = ?");
+            args.push(Value::Text(x.to_string()));
+        }
+        if let Some(x) = title {
+            sql.push_str(" AND iwl_title = ?");
+            args.push(Value::Text(x.to_string()));
+        }
+        let op = if descending { "<" } else { ">" };
+        if let Some((f, cp, ct)) = cont {
+            sql.push_str(&format!(
+                " AND (iwl_from {op} ? OR (iwl_from = ? AND (iwl_prefix {op} ? OR (iwl_prefix = ? AND iwl_title {op}= ?))))"
+            ));
+            args.extend([
+                Value::Integer(f),
+                Value::Integer(f),
+                Value::Text(cp.clone()),
+                Value::Text(cp),
+                Value::Text(ct),
+            ]);
+        }
+        let dir = if descending { "DESC" } else { "ASC" };
+        sql.push_str(&format!(
+            " ORDER BY iwl_from {dir}, iwl_prefix {dir}, iwl_title {dir} LIMIT ?"
+        ));
+        args.push(Value::Integer(limit as i64));
+        let mut stmt = self.c().prepare(&sql)?;
+        let rows = stmt.query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
     fn page_props(
         &mut self,
         pages: &[i64],

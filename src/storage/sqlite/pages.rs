@@ -370,6 +370,17 @@ impl<T: Conn> PagesRead for T {
         Ok(!actors.is_empty() && actors.iter().all(|a| *a == actor))
     }
 
+    fn revision_at(&mut self, page: i64, timestamp: &str) -> Result<Option<i64>> {
+        Ok(self
+            .c()
+            .prepare_cached(
+                "SELECT rev_id FROM revision WHERE rev_page = ?1 AND rev_timestamp = ?2 \
+                 ORDER BY rev_id LIMIT 1",
+            )?
+            .query_row(params![page, timestamp], |r| r.get(0))
+            .optional()?)
+    }
+
     fn recent_changes(&mut self, q: &RcQuery) -> Result<Vec<RecentChange>> {
         let mut sql = format!(
             "SELECT {RC_COLUMNS} FROM recentchanges JOIN actor ON actor_id = rc_actor \
@@ -486,6 +497,27 @@ impl<T: Conn> PagesRead for T {
             )?
             .query_row(params![user, ns, dbkey], |r| r.get::<_, Option<String>>(0))
             .optional()?)
+    }
+
+    fn watch_notification(
+        &mut self,
+        user: i64,
+        ns: i32,
+        dbkey: &str,
+        now: &str,
+    ) -> Result<Option<String>> {
+        Ok(self
+            .c()
+            .prepare_cached(
+                "SELECT wl_notificationtimestamp FROM watchlist WHERE wl_user = ?1 \
+                 AND wl_namespace = ?2 AND wl_title = ?3 \
+                 AND (wl_expiry IS NULL OR wl_expiry > ?4)",
+            )?
+            .query_row(params![user, ns, dbkey, now], |r| {
+                r.get::<_, Option<String>>(0)
+            })
+            .optional()?
+            .flatten())
     }
 
     fn watcher_count(&mut self, ns: i32, dbkey: &str, now: &str) -> Result<i64> {
@@ -783,6 +815,24 @@ impl PagesWrite for SqliteWrite<'_> {
                  AND wl_title = ?4",
             )?
             .execute(params![user, subject, subject + 1, dbkey])?;
+        Ok(())
+    }
+
+    fn notify_watchers(
+        &mut self,
+        ns: i32,
+        dbkey: &str,
+        editor: i64,
+        timestamp: &str,
+    ) -> Result<()> {
+        self.c()
+            .prepare_cached(
+                "UPDATE watchlist SET wl_notificationtimestamp = ?4 \
+                 WHERE wl_namespace = ?1 AND wl_title = ?2 AND wl_user != ?3 \
+                 AND wl_notificationtimestamp IS NULL \
+                 AND (wl_expiry IS NULL OR wl_expiry > ?4)",
+            )?
+            .execute(params![ns, dbkey, editor, timestamp])?;
         Ok(())
     }
 }
