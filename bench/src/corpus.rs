@@ -223,6 +223,17 @@ fn article(rng: &mut Rng, spec: &Spec, len: usize, embed: Option<usize>) -> Stri
 
 /// Writes the corpus to `path` and returns its totals.
 pub fn write(spec: &Spec, parts: Parts, path: &Path) -> Result<Written> {
+    write_some(spec, parts, path, &|_| true)
+}
+
+/// Writes the pages of the corpus for which `keep(title)` holds (the content of
+/// every page is the same as in the whole corpus).
+pub fn write_some(
+    spec: &Spec,
+    parts: Parts,
+    path: &Path,
+    keep: &dyn Fn(&str) -> bool,
+) -> Result<Written> {
     let file = std::fs::File::create(path)?;
     let mut out = Out {
         w: BufWriter::with_capacity(1 << 20, file),
@@ -266,11 +277,17 @@ pub fn write(spec: &Spec, parts: Parts, path: &Path) -> Result<Written> {
         for i in 0..spec.delete_pool {
             let len = rng.range(200, 600) as usize;
             let text = article(&mut rng, spec, len, None);
-            out.page(&Spec::delete_title(i), 0, &[text])?;
+            let title = Spec::delete_title(i);
+            if keep(&title) {
+                out.page(&title, 0, &[text])?;
+            }
         }
     }
     if parts.thousand {
         for i in 0..spec.thousand {
+            if !keep(&Spec::thousand_title(i)) {
+                continue;
+            }
             let texts: Vec<String> = (0..1000)
                 .map(|r| format!("Revision {r} of a page with a thousand revisions ({i})."))
                 .collect();

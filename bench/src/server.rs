@@ -245,13 +245,18 @@ pub async fn job_count(ep: &Endpoint) -> Result<i64> {
         .ok_or_else(|| anyhow!("no job count: {j}"))
 }
 
-/// Waits until the job queue is empty (or `timeout`); returns the seconds waited
-/// and the jobs left.
+/// Waits until the job queue is empty, stops shrinking for 10 s (MediaWiki's
+/// count is an estimate and can keep a few delayed jobs), or `timeout`; returns
+/// the seconds waited and the jobs left.
 pub async fn wait_jobs(ep: &Endpoint, timeout: Duration) -> Result<(f64, i64)> {
     let t0 = Instant::now();
+    let mut last = (i64::MAX, Instant::now());
     loop {
         let n = job_count(ep).await?;
-        if n <= 0 || t0.elapsed() > timeout {
+        if n < last.0 {
+            last = (n, Instant::now());
+        }
+        if n <= 0 || t0.elapsed() > timeout || last.1.elapsed() > Duration::from_secs(10) {
             return Ok((t0.elapsed().as_secs_f64(), n));
         }
         tokio::time::sleep(Duration::from_millis(250)).await;
