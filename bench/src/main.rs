@@ -338,7 +338,6 @@ fn rss_of_pid(pid: u32) -> Arc<dyn Fn() -> Option<u64> + Send + Sync> {
     Arc::new(move || server::proc_status_kib(pid, "VmRSS"))
 }
 
-#[allow(clippy::too_many_arguments)]
 fn shared(
     ep: &Endpoint,
     kind: Kind,
