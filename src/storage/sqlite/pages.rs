@@ -640,12 +640,14 @@ impl PagesWrite for SqliteWrite<'_> {
         is_redirect: bool,
         content_model: &str,
     ) -> Result<()> {
-        // A page is "new" while it has one revision.
+        // A page is "new" while it has one revision (count at most two rows:
+        // counting them all made each save O(history), an import O(history²)).
         self.c()
             .prepare_cached(
                 "UPDATE page SET page_latest = ?2, page_touched = ?3, page_len = ?4, \
                  page_is_redirect = ?5, page_content_model = ?6, \
-                 page_is_new = (SELECT COUNT(*) = 1 FROM revision WHERE rev_page = ?1) \
+                 page_is_new = ((SELECT COUNT(*) FROM (SELECT 1 FROM revision \
+                 WHERE rev_page = ?1 LIMIT 2)) = 1) \
                  WHERE page_id = ?1",
             )?
             .execute(params![
