@@ -390,8 +390,14 @@ fn import(config: Config, file: &std::path::Path) -> Result<()> {
 }
 
 fn serve(config: Config, fixture: Option<wikid::fixture::Fixture>) -> Result<()> {
+    // API requests run on blocking threads (SQLite calls block). Bounding them
+    // bounds the reader connections and the allocator's per-thread heaps, so memory
+    // stays flat under any number of clients; more requests than threads wait in
+    // tokio's queue, and 32 is well above what two cores can keep busy, with room
+    // for writers waiting on a shared fsync.
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
+        .max_blocking_threads(32)
         .build()?;
     let password_given = config.admin_password.is_some();
     runtime.block_on(async move {
