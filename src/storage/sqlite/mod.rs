@@ -53,7 +53,7 @@ fn configure(conn: &Connection) -> Result<()> {
         "PRAGMA journal_mode = WAL;
          PRAGMA synchronous = FULL;
          PRAGMA foreign_keys = OFF;
-         PRAGMA cache_size = -4096;
+         PRAGMA cache_size = -1024;
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(())
@@ -67,7 +67,7 @@ impl SqliteStore {
         migrate(&conn)?;
         // Commits only write the WAL; `SqliteWrite::commit` makes them durable
         // through the group fsync, and the checkpointer thread checkpoints.
-        // The writer keeps a larger page cache (32 MB); readers keep 4 MB each and
+        // The writer keeps a larger page cache (32 MB); readers keep 1 MB each and
         // rely on the operating system's file cache, so that many readers do not
         // multiply the server's memory.
         conn.execute_batch(
