@@ -26,8 +26,9 @@ pub struct User {
     pub name: String,
     /// Explicit groups, sorted.
     pub groups: Vec<String>,
-    /// Effective rights (grants already applied).
-    pub rights: Vec<String>,
+    /// Effective rights (grants already applied), shared by every user with the
+    /// same groups and grants.
+    pub rights: std::sync::Arc<Vec<String>>,
     pub editcount: i64,
     /// MediaWiki timestamp of the registration.
     pub registration: Option<String>,
@@ -115,7 +116,14 @@ pub fn effective_rights(
     explicit: &[String],
     anonymous: bool,
     grants: Option<&[String]>,
-) -> Vec<String> {
+) -> std::sync::Arc<Vec<String>> {
+    // Every request computes its user's rights; the answer depends only on these
+    // inputs, so it is worked out once per combination (a sysop's ~150 rights
+    // were 7 % of a purge request's CPU).
+    let key = (explicit.to_vec(), anonymous, grants.map(<[String]>::to_vec));
+    if let Some(hit) = perms.memo_get(&key) {
+        return hit;
+    }
     let implicit: &[&str] = if anonymous {
         &["*"]
     } else {
@@ -130,7 +138,7 @@ pub fn effective_rights(
         let granted = grants::granted_rights(g);
         rights.retain(|r| granted.contains(r.as_str()));
     }
-    rights
+    perms.memo_put(key, rights)
 }
 
 /// MediaWiki's permission error for a missing right: `badaccess-groups` listing

@@ -1,7 +1,7 @@
 //! Groups and rights: MediaWiki 1.39's default `$wgGroupPermissions`, as ordered data,
 //! overridable from the config file.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// Default group permissions in MediaWiki's order (the order shows in
 /// `meta=siteinfo&siprop=usergroups` and in permission-denied messages).
@@ -138,12 +138,21 @@ pub const DEFAULT_GROUPS: &[(&str, &[&str])] = &[
 /// Groups every user is in implicitly (never stored).
 pub const IMPLICIT_GROUPS: &[&str] = &["*", "user", "autoconfirmed"];
 
+/// Inputs of [`crate::auth::effective_rights`]: explicit groups, anonymous, grants.
+pub type RightsKey = (Vec<String>, bool, Option<Vec<String>>);
+
 /// The effective group → rights table.
 #[derive(Debug, Clone)]
 pub struct GroupPermissions {
     /// Groups in order, each with its rights in order.
     pub groups: Vec<(String, Vec<String>)>,
+    /// Effective rights already worked out, by their inputs (bounded: cleared
+    /// when it grows past [`MEMO_MAX`] combinations).
+    memo: std::sync::Arc<std::sync::Mutex<HashMap<RightsKey, std::sync::Arc<Vec<String>>>>>,
 }
+
+/// Distinct (groups, grants) combinations remembered at most.
+const MEMO_MAX: usize = 1024;
 
 impl GroupPermissions {
     /// MediaWiki's defaults with `overrides` applied (`true` adds, `false` removes).
@@ -171,7 +180,10 @@ impl GroupPermissions {
                 }
             }
         }
-        GroupPermissions { groups }
+        GroupPermissions {
+            groups,
+            memo: Default::default(),
+        }
     }
 
     pub fn rights_of(&self, group: &str) -> &[String] {
@@ -180,6 +192,25 @@ impl GroupPermissions {
             .find(|(g, _)| g == group)
             .map(|(_, r)| r.as_slice())
             .unwrap_or(&[])
+    }
+
+    pub(crate) fn memo_get(&self, key: &RightsKey) -> Option<std::sync::Arc<Vec<String>>> {
+        self.memo.lock().ok()?.get(key).cloned()
+    }
+
+    pub(crate) fn memo_put(
+        &self,
+        key: RightsKey,
+        rights: Vec<String>,
+    ) -> std::sync::Arc<Vec<String>> {
+        let rights = std::sync::Arc::new(rights);
+        if let Ok(mut m) = self.memo.lock() {
+            if m.len() >= MEMO_MAX {
+                m.clear();
+            }
+            m.insert(key, rights.clone());
+        }
+        rights
     }
 
     /// Union of rights of `groups`, first occurrence wins.

@@ -320,8 +320,13 @@ pub trait LinksWrite {
     fn delete_links(&mut self, page: i64) -> Result<LinkChanges>;
     fn parser_cache_put(&mut self, entry: &CachedParse) -> Result<()>;
     fn parser_cache_drop(&mut self, page: i64) -> Result<()>;
-    /// Sets `page_touched` to `now` (when older) and drops the parser cache of
-    /// the pages.
+    /// After `page_touched` was set to `now`: drops the page's parser cache entry
+    /// only if it would still look fresh, i.e. it was stored within the same
+    /// second (timestamps have whole seconds). Older entries are stale by their
+    /// `touched` already and stay untouched, so a purge writes no cache row.
+    fn parser_cache_invalidate(&mut self, page: i64, now: &str) -> Result<()>;
+    /// Sets `page_touched` to `now` (when older) and invalidates the parser cache
+    /// of the pages (as [`LinksWrite::parser_cache_invalidate`]).
     fn touch_pages(&mut self, ids: &[i64], now: &str) -> Result<()>;
 }
 

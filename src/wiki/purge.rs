@@ -12,8 +12,8 @@ use crate::wiki::title::Title;
 /// rendering keyed on it stale (WikiPage::doPurge), and the parser cache entry goes.
 pub fn purge_page(txn: &mut dyn WriteTxn, page: i64, now_mw: &str) -> Result<()> {
     txn.touch_page(page, now_mw)?;
-    // Within the same second the bump may not be visible; drop the entry outright.
-    txn.parser_cache_drop(page)
+    // An entry stored within this second would still look fresh: drop only that.
+    txn.parser_cache_invalidate(page, now_mw)
 }
 
 /// Re-parses the page's current revision and rewrites its link tables; with

@@ -185,7 +185,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     if has("theoreticalratelimits") {
         let mut unlimited = user.clone();
-        unlimited.rights.retain(|r| r != "noratelimit");
+        std::sync::Arc::make_mut(&mut unlimited.rights).retain(|r| r != "noratelimit");
         v.set(
             "theoreticalratelimits",
             ratelimits_map(ratelimit::applicable(&unlimited)),

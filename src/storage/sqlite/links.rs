@@ -969,6 +969,13 @@ impl LinksWrite for SqliteWrite<'_> {
         Ok(())
     }
 
+    fn parser_cache_invalidate(&mut self, page: i64, now: &str) -> Result<()> {
+        self.conn
+            .prepare_cached("DELETE FROM parser_cache WHERE pc_page = ?1 AND pc_touched >= ?2")?
+            .execute(params![page, now])?;
+        Ok(())
+    }
+
     fn touch_pages(&mut self, ids: &[i64], now: &str) -> Result<()> {
         for chunk in ids.chunks(500) {
             let ph = placeholders(chunk.len());
@@ -979,9 +986,13 @@ impl LinksWrite for SqliteWrite<'_> {
                     "UPDATE page SET page_touched = ?1 WHERE page_touched < ?1 AND page_id IN ({ph})"
                 ))?
                 .execute(params_from_iter(args))?;
+            let mut args: Vec<Value> = vec![Value::Text(now.to_string())];
+            args.extend(chunk.iter().map(|i| Value::Integer(*i)));
             self.conn
-                .prepare(&format!("DELETE FROM parser_cache WHERE pc_page IN ({ph})"))?
-                .execute(params_from_iter(chunk.iter()))?;
+                .prepare(&format!(
+                    "DELETE FROM parser_cache WHERE pc_touched >= ?1 AND pc_page IN ({ph})"
+                ))?
+                .execute(params_from_iter(args))?;
         }
         Ok(())
     }

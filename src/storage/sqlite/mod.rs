@@ -26,6 +26,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/sqlite/0002_pages.sql"),
     include_str!("../../../migrations/sqlite/0003_links.sql"),
     include_str!("../../../migrations/sqlite/0004_archive.sql"),
+    include_str!("../../../migrations/sqlite/0005_indexes.sql"),
 ];
 
 /// Idle reader connections kept open. Opening one reads the schema, which costs
