@@ -79,12 +79,7 @@ impl App {
         let Some(cdn) = &self.cdn else { return };
         let mut paths = Vec::new();
         for (ns, dbkey) in pages {
-            let title = crate::wiki::title::Title {
-                ns: *ns,
-                dbkey: dbkey.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let title = crate::wiki::title::Title::local(*ns, dbkey.clone());
             paths.extend(crate::cdn::page_paths(
                 &self.config.article_path,
                 &self.config.script_path,

@@ -79,12 +79,7 @@ fn internal(e: anyhow::Error) -> ApiError {
 
 /// A title of a page row.
 pub fn page_title(page: &Page) -> Title {
-    Title {
-        ns: page.ns,
-        dbkey: page.title.clone(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    }
+    Title::local(page.ns, page.title.clone())
 }
 
 /// MediaWiki's raw-HTML interface messages (`$wgRawHtmlMessages`).

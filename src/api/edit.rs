@@ -178,12 +178,7 @@ pub fn title_or_page_id(
             let page = txn.page_by_id(id).map_err(internal)?.ok_or_else(|| {
                 ApiError::msg(Msg::new("apierror-nosuchpageid").p(Param::Int(id)))
             })?;
-            let title = Title {
-                ns: page.ns,
-                dbkey: page.title.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let title = Title::local(page.ns, page.title.clone());
             Ok((title, Some(page)))
         }
     }

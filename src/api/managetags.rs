@@ -206,12 +206,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             log_params = serde_json::json!({ "tag": tag, "count": d.count });
         }
     }
-    let target = Title {
-        ns: -1,
-        dbkey: "Tags".into(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    };
+    let target = Title::local(-1, "Tags");
     let log_id = insert_log(
         txn.as_mut(),
         &LogEntry {

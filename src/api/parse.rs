@@ -248,12 +248,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             };
             if p.flag("redirects") && found.0.is_redirect {
                 if let Some(target) = parser::redirect_target(codec, &found.1) {
-                    let from = Title {
-                        ns: found.0.ns,
-                        dbkey: found.0.title.clone(),
-                        fragment: String::new(),
-                        interwiki: String::new(),
-                    };
+                    let from = Title::local(found.0.ns, found.0.title.clone());
                     let mut entry = Map::new()
                         .with("from", from.prefixed_text(codec))
                         .with("to", target.prefixed_text(codec));
@@ -277,12 +272,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             (found.0, found.1, true)
         };
         drop(r);
-        title = Title {
-            ns: row.ns,
-            dbkey: row.title.clone(),
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        title = Title::local(row.ns, row.title.clone());
         pageid = row.id;
         let text = match &section {
             Some(s) => section_text(cx, &title, &text, s).ok_or_else(|| {
@@ -616,12 +606,7 @@ pub fn strip_edit_sections(html: &str) -> String {
 fn link_entries(cx: &Cx<'_>, links: &[(i32, String, i64)], tag: &'static str) -> List {
     let mut l = List::new(tag);
     for (ns, k, id) in links {
-        let t = Title {
-            ns: *ns,
-            dbkey: k.clone(),
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        let t = Title::local(*ns, k.clone());
         let mut e = Map::new().with("ns", *ns);
         e.set_content("title", t.prefixed_text(&cx.app.titles));
         e.set("exists", *id != 0);

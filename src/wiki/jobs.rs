@@ -113,12 +113,7 @@ fn ago_mw(secs: i64) -> String {
 /// transaction).
 pub fn execute(app: &App, txn: &mut dyn WriteTxn, job: &JobRow) -> Result<()> {
     let params: serde_json::Value = serde_json::from_str(&job.params)?;
-    let title = Title {
-        ns: job.ns,
-        dbkey: job.title.clone(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    };
+    let title = Title::local(job.ns, job.title.clone());
     let now = now_mw();
     let offset = params.get("offset").and_then(|v| v.as_i64()).unwrap_or(0);
     match job.cmd.as_str() {
@@ -384,12 +379,7 @@ mod tests {
     }
 
     fn push(app: &App, cmd: &str, key: &str) -> bool {
-        let t = Title {
-            ns: 0,
-            dbkey: key.into(),
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        let t = Title::local(0, key);
         let mut w = app.store.write().unwrap();
         let queued = w
             .push_job(&new_job(cmd, &t, serde_json::json!({})), &now_mw())
@@ -465,12 +455,7 @@ mod tests {
         let (_d, app) = app();
         {
             let mut w = app.store.write().unwrap();
-            let t = Title {
-                ns: 0,
-                dbkey: "E".into(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let t = Title::local(0, "E");
             w.push_job(&new_job("null", &t, serde_json::json!({})), &now_mw())
                 .unwrap();
             // dropped without commit

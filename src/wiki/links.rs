@@ -93,12 +93,7 @@ pub fn refresh_page(app: &App, txn: &mut dyn WriteTxn, page_id: i64) -> Result<b
     let Some((row, text)) = txn.page_with_text_by_id(page_id)? else {
         return Ok(false);
     };
-    let title = Title {
-        ns: row.ns,
-        dbkey: row.title.clone(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    };
+    let title = Title::local(row.ns, row.title.clone());
     let now = crate::util::time::to_mw(&crate::util::time::now());
     let set = if row.content_model == "wikitext" {
         let out = parse_in_txn(app, &mut *txn, &title, &text);

@@ -22,12 +22,7 @@ pub fn purge_page(txn: &mut dyn WriteTxn, page: i64, now_mw: &str) -> Result<()>
 pub fn update_links(app: &App, txn: &mut dyn WriteTxn, page: &Page, recursive: bool) -> Result<()> {
     links::refresh_page(app, txn, page.id)?;
     if recursive {
-        let title = Title {
-            ns: page.ns,
-            dbkey: page.title.clone(),
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        let title = Title::local(page.ns, page.title.clone());
         let now = crate::util::time::to_mw(&crate::util::time::now());
         crate::wiki::jobs::queue_refresh_links(txn, &title, true, 0, &now)?;
     }

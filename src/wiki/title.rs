@@ -85,6 +85,16 @@ pub struct TitleCodec {
 }
 
 impl Title {
+    /// A local title (no fragment, no interwiki prefix) from stored parts.
+    pub fn local(ns: i32, dbkey: impl Into<String>) -> Title {
+        Title {
+            ns,
+            dbkey: dbkey.into(),
+            fragment: String::new(),
+            interwiki: String::new(),
+        }
+    }
+
     /// Text with spaces.
     pub fn text(&self) -> String {
         self.dbkey.replace('_', " ")
@@ -134,12 +144,7 @@ impl Title {
             return self.clone();
         }
         match special_local_name(&self.dbkey) {
-            Some(local) if local != self.dbkey => Title {
-                ns: NS_SPECIAL,
-                dbkey: local,
-                fragment: String::new(),
-                interwiki: String::new(),
-            },
+            Some(local) if local != self.dbkey => Title::local(NS_SPECIAL, local),
             _ => self.clone(),
         }
     }
@@ -168,12 +173,7 @@ impl TitleCodec {
     /// The main page's title (used for an empty local-interwiki link).
     fn main_page_title(&self) -> Title {
         self.parse_inner(&self.main_page, NS_MAIN, false)
-            .unwrap_or_else(|_| Title {
-                ns: NS_MAIN,
-                dbkey: "Main_Page".into(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            })
+            .unwrap_or_else(|_| Title::local(NS_MAIN, "Main_Page"))
     }
 
     fn parse_inner(

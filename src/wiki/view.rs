@@ -172,12 +172,7 @@ pub fn view(app: &App, req: &ViewRequest) -> anyhow::Result<ViewResponse> {
         ));
         body.push_str("\" title=\"Special:Categories\">Categories</a>: <ul>");
         for (c, _) in &out.categories {
-            let t = Title {
-                ns: 14,
-                dbkey: c.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let t = Title::local(14, c.clone());
             body.push_str(&format!(
                 "<li><a href=\"{}\" title=\"{}\">{}</a></li>",
                 escape_html(&app.config.article_path.replace(

@@ -224,12 +224,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
             .map_err(ApiError::internal)?
             .map(|pg| pg.id)
             .unwrap_or(0);
-        let t = Title {
-            ns,
-            dbkey,
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        let t = Title::local(ns, dbkey);
         out.push(
             Map::new()
                 .with("pageid", page_id)

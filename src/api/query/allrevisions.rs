@@ -171,12 +171,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         let mut m = Map::new().with("pageid", page_id);
         if let Some(pg) = pg {
             m.set("ns", pg.ns);
-            let t = Title {
-                ns: pg.ns,
-                dbkey: pg.title.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let t = Title::local(pg.ns, pg.title.clone());
             m.set("title", t.prefixed_text(&cx.app.titles));
         }
         m.set("revisions", revs);

@@ -305,12 +305,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     }
     let mut out = List::new("page");
     for ((ns, dbkey), revs) in groups {
-        let t = Title {
-            ns,
-            dbkey,
-            fragment: String::new(),
-            interwiki: String::new(),
-        };
+        let t = Title::local(ns, dbkey);
         out.push(
             Map::new()
                 .with("revisions", revs)

@@ -151,12 +151,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
     for g in &ps.good {
         targets.push(Target {
             key: g.id.to_string(),
-            title: Title {
-                ns: g.ns,
-                dbkey: g.title.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            },
+            title: Title::local(g.ns, g.title.clone()),
             page: Some(g.clone()),
         });
     }

@@ -52,13 +52,7 @@ pub fn set_page_value(cx: &mut Cx<'_>, page: i64, key: &str, v: impl Into<Val>) 
 }
 
 pub fn title_text(cx: &Cx<'_>, ns: i32, dbkey: &str) -> String {
-    Title {
-        ns,
-        dbkey: dbkey.to_string(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    }
-    .prefixed_text(&cx.app.titles)
+    Title::local(ns, dbkey.to_string()).prefixed_text(&cx.app.titles)
 }
 
 pub fn namespaces(p: &Params, name: &str) -> Vec<i32> {

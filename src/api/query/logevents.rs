@@ -232,12 +232,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         }
         if has("title") {
             m.set("ns", row.ns);
-            let title = crate::wiki::title::Title {
-                ns: row.ns,
-                dbkey: row.title.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let title = crate::wiki::title::Title::local(row.ns, row.title.clone());
             m.set("title", title.prefixed_text(&cx.app.titles));
         }
         if has("ids") {

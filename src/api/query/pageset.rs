@@ -422,12 +422,7 @@ impl PageSet {
         let items: Vec<(String, Title)> = batch
             .into_iter()
             .map(|(ns, dbkey)| {
-                let t = Title {
-                    ns,
-                    dbkey,
-                    fragment: String::new(),
-                    interwiki: String::new(),
-                };
+                let t = Title::local(ns, dbkey);
                 (t.prefixed_text(codec), t)
             })
             .collect();
@@ -478,12 +473,7 @@ impl PageSet {
                 if *n != ns || found.contains(&(*n, key.clone())) {
                     continue;
                 }
-                let title = Title {
-                    ns,
-                    dbkey: key.clone(),
-                    fragment: String::new(),
-                    interwiki: String::new(),
-                };
+                let title = Title::local(ns, key.clone());
                 let known = is_always_known(&title);
                 self.seen.insert((ns, key.clone()));
                 let fake_id = self.next_fake_id();
@@ -951,13 +941,7 @@ fn redirect_target_of(
 
 /// The prefixed text of a page row.
 pub fn page_title_text(cx: &Cx<'_>, p: &Page) -> String {
-    Title {
-        ns: p.ns,
-        dbkey: p.title.clone(),
-        fragment: String::new(),
-        interwiki: String::new(),
-    }
-    .prefixed_text(&cx.app.titles)
+    Title::local(p.ns, p.title.clone()).prefixed_text(&cx.app.titles)
 }
 
 /// `Title::isAlwaysKnown` for a local title without a page: MediaWiki: pages

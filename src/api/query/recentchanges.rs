@@ -268,12 +268,7 @@ fn execute(cx: &mut Cx<'_>, p: &Params) -> ApiResult<()> {
         );
         if has("title") {
             m.set("ns", rc.ns);
-            let t = Title {
-                ns: rc.ns,
-                dbkey: rc.title.clone(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            };
+            let t = Title::local(rc.ns, rc.title.clone());
             m.set("title", t.prefixed_text(&cx.app.titles));
         }
         if has("ids") {

@@ -1272,14 +1272,9 @@ impl<'a> Renderer<'a> {
             let editlink = if show_edit && mark.is_some() {
                 let (page, section) = if is_template {
                     (
-                        Title {
-                            ns: 0,
-                            dbkey: fromtitle.clone().unwrap_or_default(),
-                            fragment: String::new(),
-                            interwiki: String::new(),
-                        }
-                        .dbkey
-                        .clone(),
+                        Title::local(0, fromtitle.clone().unwrap_or_default())
+                            .dbkey
+                            .clone(),
                         index.clone(),
                     )
                 } else {

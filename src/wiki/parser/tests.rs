@@ -89,15 +89,7 @@ fn golden_cases_match_the_reference() {
             .and_then(|s| s.strip_suffix("</div>"))
             .unwrap()
             .to_string();
-        let title = |ns: i32, k: &str| {
-            Title {
-                ns,
-                dbkey: k.to_string(),
-                fragment: String::new(),
-                interwiki: String::new(),
-            }
-            .prefixed_text(&codec)
-        };
+        let title = |ns: i32, k: &str| Title::local(ns, k.to_string()).prefixed_text(&codec);
         let links: Vec<serde_json::Value> = out
             .links
             .iter()
