@@ -87,9 +87,22 @@ async fn api_handler(
     }
     let head = method == Method::Head;
     let app2 = app.clone();
-    let result = tokio::task::spawn_blocking(move || api::execute(&app2, &raw)).await;
+    // Writes commit inside the blocking task; their fsync is awaited here, before
+    // the answer leaves (see `storage::durability`).
+    let result = tokio::task::spawn_blocking(move || {
+        crate::storage::durability::deferred(|| api::execute(&app2, &raw))
+    })
+    .await;
     match result {
-        Ok(resp) => to_response(resp, head),
+        Ok((resp, ticket)) => {
+            if let Some(t) = ticket {
+                if let Err(e) = app.store.durable(t).await {
+                    tracing::error!(error = %format!("{e:#}"), "write not durable");
+                    return internal_error();
+                }
+            }
+            to_response(resp, head)
+        }
         Err(e) => {
             tracing::error!(error = %e, "api task failed");
             internal_error()

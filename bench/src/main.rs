@@ -89,6 +89,11 @@ struct Cli {
     /// Keep wikid's data directory after the run.
     #[arg(long)]
     keep_data: bool,
+    /// Keep a pristine copy of the imported data directory in the work folder and,
+    /// when one for the same corpus exists, copy it instead of importing again (for
+    /// repeated runs while profiling; the report then gives the first import's times).
+    #[arg(long)]
+    reuse_import: bool,
     /// The reference MediaWiki's api.php.
     #[arg(long, default_value = "http://127.0.0.1:8080/w/api.php")]
     mw_api: String,
@@ -500,39 +505,69 @@ async fn run_wikid(cli: &Cli, plan: &Plan, rep: &mut Report) -> Result<()> {
     if data.exists() {
         std::fs::remove_dir_all(&data)?;
     }
-    std::fs::create_dir_all(&data)?;
-    let t0 = Instant::now();
-    server::wikid_cmd(wikid, &data, &["import", xml.to_str().context("path")?])?;
-    let t_import = t0.elapsed().as_secs_f64();
-    println!(
-        "   import: {t_import:.1} s ({:.0} revisions/s)",
-        written.revisions as f64 / t_import
-    );
-    let t0 = Instant::now();
-    let jobs_out = server::wikid_cmd(wikid, &data, &["run-jobs"])?;
-    let t_jobs = t0.elapsed().as_secs_f64();
-    println!("   run-jobs: {t_jobs:.1} s ({})", jobs_out.trim());
-    let admin_pass = format!("Bench-admin-{}-password", cli.seed);
-    server::wikid_cmd(
-        wikid,
-        &data,
-        &["user", "reset-password", "Admin", "--password", &admin_pass],
-    )?;
+    let pristine = work.join(format!(
+        "wikid-data-pristine-{}-{}-{}-{}",
+        plan.pages, cli.seed, plan.thousand, plan.big
+    ));
     let bot_pass = "benchbot0password0000000000000001".to_string();
-    server::wikid_cmd(
-        wikid,
-        &data,
-        &[
-            "botpassword",
-            "create",
-            "Admin",
-            "bench",
-            "--grants",
-            "basic,highvolume,editpage,createeditmovepage,delete",
-            "--password",
-            &bot_pass,
-        ],
-    )?;
+    let times_file = pristine.join("bench-import-times");
+    let (t_import, t_jobs) = if cli.reuse_import && times_file.exists() {
+        let t0 = Instant::now();
+        copy_dir(&pristine, &data)?;
+        std::fs::remove_file(data.join("bench-import-times")).ok();
+        let times = std::fs::read_to_string(&times_file)?;
+        let mut it = times
+            .split_whitespace()
+            .map(|x| x.parse::<f64>().unwrap_or(0.0));
+        let (a, b) = (it.next().unwrap_or(0.0), it.next().unwrap_or(0.0));
+        println!(
+            "   copied the pristine import {} ({:.1} s; it was imported in {a:.1} s, jobs {b:.1} s)",
+            pristine.display(),
+            t0.elapsed().as_secs_f64()
+        );
+        (a, b)
+    } else {
+        std::fs::create_dir_all(&data)?;
+        let t0 = Instant::now();
+        server::wikid_cmd(wikid, &data, &["import", xml.to_str().context("path")?])?;
+        let t_import = t0.elapsed().as_secs_f64();
+        println!(
+            "   import: {t_import:.1} s ({:.0} revisions/s)",
+            written.revisions as f64 / t_import
+        );
+        let t0 = Instant::now();
+        let jobs_out = server::wikid_cmd(wikid, &data, &["run-jobs"])?;
+        let t_jobs = t0.elapsed().as_secs_f64();
+        println!("   run-jobs: {t_jobs:.1} s ({})", jobs_out.trim());
+        let admin_pass = format!("Bench-admin-{}-password", cli.seed);
+        server::wikid_cmd(
+            wikid,
+            &data,
+            &["user", "reset-password", "Admin", "--password", &admin_pass],
+        )?;
+        server::wikid_cmd(
+            wikid,
+            &data,
+            &[
+                "botpassword",
+                "create",
+                "Admin",
+                "bench",
+                "--grants",
+                "basic,highvolume,editpage,createeditmovepage,delete",
+                "--password",
+                &bot_pass,
+            ],
+        )?;
+        if cli.reuse_import {
+            if pristine.exists() {
+                std::fs::remove_dir_all(&pristine)?;
+            }
+            copy_dir(&data, &pristine)?;
+            std::fs::write(&times_file, format!("{t_import} {t_jobs}\n"))?;
+        }
+        (t_import, t_jobs)
+    };
     let db_size = dir_size(&data);
     let log = work.join("wikid.log");
     let (proc, ep) = server::start_wikid(wikid, &data, &log).await?;
@@ -664,6 +699,20 @@ async fn run_wikid(cli: &Cli, plan: &Plan, rep: &mut Report) -> Result<()> {
     drop(proc);
     if !cli.keep_data {
         std::fs::remove_dir_all(&data).ok();
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for e in std::fs::read_dir(from)? {
+        let e = e?;
+        let target = to.join(e.file_name());
+        if e.file_type()?.is_dir() {
+            copy_dir(&e.path(), &target)?;
+        } else {
+            std::fs::copy(e.path(), &target)?;
+        }
     }
     Ok(())
 }

@@ -12,6 +12,7 @@
 //! `sqlite/<area>.rs`.
 
 pub mod archive;
+pub mod durability;
 pub mod links;
 pub mod lists;
 pub mod pages;
@@ -154,6 +155,13 @@ pub trait Store: Send + Sync {
     /// Version of the database software, for siteinfo's `dbversion`.
     fn version(&self) -> String {
         String::new()
+    }
+    /// Resolves once the commit numbered `ticket` (from a
+    /// [`durability::deferred`] scope) is on disk. A backend whose commits are
+    /// durable when they return never hands out tickets; this default says so.
+    fn durable(&self, ticket: u64) -> durability::Wait {
+        let _ = ticket;
+        Box::pin(std::future::ready(Ok(())))
     }
 }
 

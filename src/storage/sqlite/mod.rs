@@ -78,7 +78,7 @@ impl SqliteStore {
             path: path.to_path_buf(),
             writer: Mutex::new(conn),
             readers: Mutex::new(Vec::new()),
-            sync: durable::GroupSync::new(path),
+            sync: durable::GroupSync::new(path)?,
             _checkpointer: durable::Checkpointer::start(path)?,
         })
     }
@@ -170,6 +170,14 @@ impl Store for SqliteStore {
 
     fn version(&self) -> String {
         rusqlite::version().to_string()
+    }
+
+    fn durable(&self, ticket: u64) -> crate::storage::durability::Wait {
+        let wait = self.sync.durable(ticket);
+        Box::pin(async move {
+            wait.await
+                .context("syncing the write-ahead log after commit")
+        })
     }
 }
 
@@ -769,6 +777,9 @@ impl WriteTxn for SqliteWrite<'_> {
         // Release the writer first, so that the next transaction runs while this
         // one waits for the fsync it will share.
         drop(self);
+        if crate::storage::durability::defer(seq) {
+            return Ok(());
+        }
         store
             .sync
             .wait_durable(seq)
