@@ -39,7 +39,11 @@ use rusqlite::Connection;
 /// How often the background thread checkpoints.
 const CHECKPOINT_EVERY: Duration = Duration::from_millis(100);
 /// WAL length (in frames of one page) above which a RESTART checkpoint follows
-/// the PASSIVE one: 8 192 frames, about 32 MB with 4 KiB pages.
+/// the PASSIVE one: 8 192 frames, about 32 MB with 4 KiB pages. A RESTART holds up
+/// writes for tens of milliseconds on a large database, but a WAL that keeps
+/// growing makes every fsync of it slower (the file's size changes each time);
+/// under a purge load at 100 000 pages 8 192 frames (a RESTART a second) gave
+/// the best tail latencies of 2 048, 8 192, 16 384 and 65 536.
 const WAL_RESTART_FRAMES: i64 = 8192;
 
 fn wal_path(db: &Path) -> PathBuf {

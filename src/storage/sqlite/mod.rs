@@ -44,8 +44,25 @@ pub struct SqliteStore {
     _checkpointer: durable::Checkpointer,
 }
 
-fn configure(conn: &Connection) -> Result<()> {
-    conn.busy_timeout(std::time::Duration::from_secs(30))?;
+/// Busy handler of every connection: retry every 50 µs for the first 10 ms, then
+/// every millisecond, for about 30 s in all. (SQLite's own handler sleeps 1, 2,
+/// 5, 10, 15… ms between attempts, so a write that waited for a checkpoint
+/// could oversleep it by as much again, and every write queued behind it.)
+fn busy_wait(attempt: i32) -> bool {
+    let attempt = attempt as u32;
+    if attempt < 200 {
+        std::thread::sleep(std::time::Duration::from_micros(50));
+        true
+    } else if attempt < 200 + 30_000 {
+        std::thread::sleep(std::time::Duration::from_millis(1));
+        true
+    } else {
+        false
+    }
+}
+
+fn configure(conn: &mut Connection) -> Result<()> {
+    conn.busy_handler(Some(busy_wait))?;
     // rusqlite keeps 16 prepared statements by default; one delete alone runs
     // more distinct statements than that, so each was compiled again every time
     // (a fifth of a delete's CPU). Every statement wikid runs fits in 512.
@@ -62,17 +79,17 @@ fn configure(conn: &Connection) -> Result<()> {
 
 impl SqliteStore {
     pub fn open(path: &Path) -> Result<SqliteStore> {
-        let conn = Connection::open(path)
+        let mut conn = Connection::open(path)
             .with_context(|| format!("opening database {}", path.display()))?;
-        configure(&conn)?;
+        configure(&mut conn)?;
         migrate(&conn)?;
         // Commits only write the WAL; `SqliteWrite::commit` makes them durable
         // through the group fsync, and the checkpointer thread checkpoints.
-        // The writer keeps a larger page cache (32 MB); readers keep 1 MB each and
+        // The writer keeps a larger page cache (16 MB); readers keep 1 MB each and
         // rely on the operating system's file cache, so that many readers do not
         // multiply the server's memory.
         conn.execute_batch(
-            "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -32768;",
+            "PRAGMA synchronous = NORMAL; PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -16384;",
         )?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
@@ -87,8 +104,8 @@ impl SqliteStore {
         if let Some(c) = self.readers.lock().map_err(poisoned)?.pop() {
             return Ok(c);
         }
-        let c = Connection::open(&self.path)?;
-        configure(&c)?;
+        let mut c = Connection::open(&self.path)?;
+        configure(&mut c)?;
         Ok(c)
     }
 }
