@@ -212,6 +212,10 @@ pub struct RunResult {
     pub supply: Option<(usize, usize)>,
     pub supply_exhausted: bool,
     pub peak_rss_kib: Option<u64>,
+    /// CPU used by the server during the run, in cores (CPU seconds ÷ wall seconds).
+    pub server_cpu: Option<f64>,
+    /// CPU used by the load generator (this process) during the run, in cores.
+    pub loadgen_cpu: Option<f64>,
     pub samples: Vec<String>,
     /// Durability check: new log rows (delete or restore) after the run.
     pub log_rows: Option<u64>,
@@ -506,14 +510,27 @@ impl Vu {
     }
 }
 
+/// How to watch the server during a run: its RSS in KiB and the CPU seconds it
+/// has used so far.
+#[derive(Clone)]
+pub struct Probe {
+    pub rss: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+    pub cpu: Arc<dyn Fn() -> Option<f64> + Send + Sync>,
+}
+
 /// Runs `sh.kind` with `concurrency` users for `duration`, sampling the
-/// server's RSS with `rss` every 50 ms.
+/// server's RSS every 50 ms and its CPU time (and the load generator's) at the
+/// start and the end.
 pub async fn run(
     sh: Arc<Shared>,
     concurrency: usize,
     duration: Duration,
-    rss: Option<Arc<dyn Fn() -> Option<u64> + Send + Sync>>,
+    probe: Option<Probe>,
 ) -> RunResult {
+    let cpu = probe.as_ref().map(|p| p.cpu.clone());
+    let rss = probe.map(|p| p.rss);
+    let server_cpu0 = cpu.as_ref().and_then(|f| f());
+    let self_cpu0 = crate::server::cpu_seconds("self");
     let stop_sampling = Arc::new(AtomicBool::new(false));
     let sampler = rss.map(|f| {
         let stop = stop_sampling.clone();
@@ -564,6 +581,12 @@ pub async fn run(
         }
     }
     let seconds = start.elapsed().as_secs_f64();
+    let per_second = |a: Option<f64>, b: Option<f64>| match (a, b) {
+        (Some(a), Some(b)) if seconds > 0.0 => Some((b - a).max(0.0) / seconds),
+        _ => None,
+    };
+    let server_cpu = per_second(server_cpu0, cpu.as_ref().and_then(|f| f()));
+    let loadgen_cpu = per_second(self_cpu0, crate::server::cpu_seconds("self"));
     stop_sampling.store(true, Ordering::Relaxed);
     let peak_rss_kib = match sampler {
         Some(h) => h.await.ok().flatten(),
@@ -597,6 +620,8 @@ pub async fn run(
         supply,
         supply_exhausted: sh.exhausted.load(Ordering::Relaxed),
         peak_rss_kib,
+        server_cpu,
+        loadgen_cpu,
         samples: all.samples,
         log_rows: None,
     }

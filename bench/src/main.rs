@@ -261,7 +261,7 @@ async fn bench(cli: Cli, plan: Plan) -> Result<()> {
         println!("== floor (bare axum handler) on {}", ep.host);
         for &c in &plan.cs {
             let shd = shared(&ep, Kind::Floor, None, "", "", vec![], None, cli.seed);
-            let r = load::run(shd, c, plan.duration, Some(rss_of_pid(pid))).await;
+            let r = load::run(shd, c, plan.duration, Some(probe_of_pid(pid))).await;
             println!("{}", report::line(FLOOR, &r));
             rep.results.push((FLOOR.into(), r));
         }
@@ -339,8 +339,11 @@ async fn bench(cli: Cli, plan: Plan) -> Result<()> {
     Ok(())
 }
 
-fn rss_of_pid(pid: u32) -> Arc<dyn Fn() -> Option<u64> + Send + Sync> {
-    Arc::new(move || server::proc_status_kib(pid, "VmRSS"))
+fn probe_of_pid(pid: u32) -> load::Probe {
+    load::Probe {
+        rss: Arc::new(move || server::proc_status_kib(pid, "VmRSS")),
+        cpu: Arc::new(move || server::cpu_seconds(&pid.to_string())),
+    }
 }
 
 fn shared(
@@ -378,7 +381,7 @@ struct Wiki<'a> {
     delete_pool: Vec<String>,
     thousand: Vec<String>,
     duration: Duration,
-    rss: Arc<dyn Fn() -> Option<u64> + Send + Sync>,
+    probe: load::Probe,
     rep: &'a mut Report,
 }
 
@@ -425,7 +428,7 @@ async fn suite(w: &mut Wiki<'_>, plan: &Plan, seed: u64) -> Result<()> {
                 supply,
                 seed ^ (c as u64) << 32,
             );
-            let mut r = load::run(shd.clone(), c, w.duration, Some(w.rss.clone())).await;
+            let mut r = load::run(shd.clone(), c, w.duration, Some(w.probe.clone())).await;
             // Titles handed out but not used go back to the pool.
             if let Some(s) = &shd.supply {
                 let back = s.remaining();
@@ -619,7 +622,7 @@ async fn run_wikid(cli: &Cli, plan: &Plan, rep: &mut Report) -> Result<()> {
         delete_pool: spec.delete_titles(),
         thousand: spec.thousand_titles(),
         duration: plan.duration,
-        rss: rss_of_pid(pid),
+        probe: probe_of_pid(pid),
         rep,
     };
     suite(&mut w, plan, cli.seed).await?;
@@ -926,7 +929,13 @@ async fn run_mediawiki(cli: &Cli, plan: &Plan, rep: &mut Report, ep: &Endpoint) 
         delete_pool,
         thousand,
         duration: plan.mw_duration,
-        rss: Arc::new(move || server::rss_sum_kib(&needle)),
+        probe: load::Probe {
+            rss: Arc::new({
+                let needle = needle.clone();
+                move || server::rss_sum_kib(&needle)
+            }),
+            cpu: Arc::new(move || server::cpu_sum_seconds(&needle)),
+        },
         rep,
     };
     suite(&mut w, plan, cli.seed).await

@@ -91,6 +91,9 @@ pub fn line(target: &str, r: &RunResult) -> String {
     if let Some(k) = r.peak_rss_kib {
         let _ = write!(s, "  rss {} MiB", k / 1024);
     }
+    if let (Some(server), Some(gen)) = (r.server_cpu, r.loadgen_cpu) {
+        let _ = write!(s, "  cpu {server:.2}+{gen:.2}");
+    }
     if let Some((n, used)) = r.supply {
         let _ = write!(
             s,
@@ -140,7 +143,11 @@ impl Report {
              transport / API error). Ratios: wikid's rate divided by MediaWiki's and by \
              the floor's (bare axum handler) at the same concurrency, measured in this run. \
              RSS: peak VmRSS of the server sampled every 50 ms during the run (MediaWiki: \
-             sum over its Apache processes, shared pages counted in each).\n",
+             sum over its Apache processes, shared pages counted in each). CPU: cores used \
+             during the run by the server + by the load generator (CPU seconds from \
+             /proc divided by the run's seconds; the machine has two): a run whose sum is \
+             well below the core count was held up by waiting (disk syncs, locks), not by \
+             the CPU.\n",
         );
         let has_mw = self.results.iter().any(|(t, _)| t == MEDIAWIKI);
         for (w, desc) in &self.workloads {
@@ -157,13 +164,13 @@ impl Report {
             }
             let _ = write!(md, "\n### {w}\n\n{desc}\n\n");
             if has_mw {
-                md.push_str("| c | wikid it/s | p50 | p90 | p99 | errors | RSS MiB | MediaWiki it/s | p50 | p90 | p99 | errors | wikid ÷ MW | wikid ÷ floor |\n");
-                md.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+                md.push_str("| c | wikid it/s | p50 | p90 | p99 | errors | RSS MiB | CPU | MediaWiki it/s | p50 | p90 | p99 | errors | CPU | wikid ÷ MW | wikid ÷ floor |\n");
+                md.push_str("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
             } else {
                 md.push_str(
-                    "| c | wikid it/s | p50 | p90 | p99 | errors | RSS MiB | wikid ÷ floor |\n",
+                    "| c | wikid it/s | p50 | p90 | p99 | errors | RSS MiB | CPU | wikid ÷ floor |\n",
                 );
-                md.push_str("|---|---|---|---|---|---|---|---|\n");
+                md.push_str("|---|---|---|---|---|---|---|---|---|\n");
             }
             let mut notes = Vec::new();
             for c in cs {
@@ -186,19 +193,25 @@ impl Report {
                     .map(|k| (k / 1024).to_string())
                     .unwrap_or("–".into());
                 let floor = self.ratio_of(w, c, FLOOR, "floor");
+                let cpu = |r: Option<&RunResult>| match r.map(|r| (r.server_cpu, r.loadgen_cpu)) {
+                    Some((Some(s), Some(g))) => format!("{s:.2} + {g:.2}"),
+                    _ => "–".into(),
+                };
+                let wcpu = cpu(wr);
                 if has_mw {
                     let mr = self.find(MEDIAWIKI, w, c);
                     let b = cell(mr);
+                    let mcpu = cpu(mr);
                     let _ = writeln!(
                         md,
-                        "| {c} | {} | {} | {} | {} | {} | {rss} | {} | {} | {} | {} | {} | {} | {floor} |",
+                        "| {c} | {} | {} | {} | {} | {} | {rss} | {wcpu} | {} | {} | {} | {} | {} | {mcpu} | {} | {floor} |",
                         a[0], a[1], a[2], a[3], a[4], b[0], b[1], b[2], b[3], b[4],
                         self.ratio_of(w, c, MEDIAWIKI, w)
                     );
                 } else {
                     let _ = writeln!(
                         md,
-                        "| {c} | {} | {} | {} | {} | {} | {rss} | {floor} |",
+                        "| {c} | {} | {} | {} | {} | {} | {rss} | {wcpu} | {floor} |",
                         a[0], a[1], a[2], a[3], a[4]
                     );
                 }

@@ -77,6 +77,32 @@ pub fn pids_matching(needle: &str) -> Vec<u32> {
 }
 
 /// Sum of VmRSS over the processes whose command line contains `needle`.
+/// CPU time (user + system, in seconds) a process has used so far, from
+/// `/proc/<pid>/stat` (fields 14 and 15, in clock ticks of 1/100 s on Linux).
+pub fn cpu_seconds(pid: &str) -> Option<f64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name (field 2) may hold spaces: count fields after its ')'.
+    let rest = &stat[stat.rfind(')')? + 1..];
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = f.get(11)?.parse().ok()?;
+    let stime: f64 = f.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// CPU seconds used so far by every process whose command line contains `needle`
+/// (processes that ended in between are missed: best effort).
+pub fn cpu_sum_seconds(needle: &str) -> Option<f64> {
+    let pids = pids_matching(needle);
+    if pids.is_empty() {
+        return None;
+    }
+    Some(
+        pids.iter()
+            .filter_map(|p| cpu_seconds(&p.to_string()))
+            .sum(),
+    )
+}
+
 pub fn rss_sum_kib(needle: &str) -> Option<u64> {
     let pids = pids_matching(needle);
     if pids.is_empty() {
@@ -319,5 +345,25 @@ pub async fn count_log(ep: &Endpoint, s: &Session, after: i64, action: &str) -> 
             }
             _ => return Ok(n),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn cpu_seconds_reads_this_process_and_grows_with_work() {
+        let before = super::cpu_seconds("self").expect("own /proc stat");
+        let mut x = 0u64;
+        let t0 = std::time::Instant::now();
+        while t0.elapsed() < std::time::Duration::from_millis(100) {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
+        }
+        std::hint::black_box(x);
+        let after = super::cpu_seconds("self").unwrap();
+        assert!(
+            after >= before && after - before > 0.03,
+            "{before} → {after}"
+        );
+        assert!(super::cpu_seconds("0").is_none());
     }
 }
