@@ -40,6 +40,17 @@ pub fn deferred<R>(f: impl FnOnce() -> R) -> (R, Option<u64>) {
     (r, ticket)
 }
 
+/// True inside a [`deferred`] scope on this thread.
+pub(crate) fn in_scope() -> bool {
+    SCOPE.with(|s| s.get().is_some())
+}
+
+/// The highest ticket taken so far in this thread's scope (None outside one, or
+/// when nothing was committed yet).
+pub(crate) fn pending() -> Option<u64> {
+    SCOPE.with(|s| s.get()).filter(|&t| t > 0)
+}
+
 /// Called by a backend right after a commit numbered `seq`: true when a scope
 /// took the ticket (the caller must not wait), false when the caller must wait
 /// for durability itself.

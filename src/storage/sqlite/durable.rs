@@ -62,14 +62,15 @@ struct Progress {
 }
 
 impl Progress {
-    /// `Some(result)` once commit `seq` is settled.
+    /// `Some(result)` once commit `seq` is settled. A failure wins: after a failed
+    /// sync (or COMMIT) nothing at or before it is reported as durable.
     fn outcome(&self, seq: u64) -> Option<std::io::Result<()>> {
-        if self.synced >= seq {
-            Some(Ok(()))
-        } else if self.failed >= seq {
+        if self.failed >= seq {
             Some(Err(std::io::Error::other(
-                "fdatasync of the write-ahead log failed",
+                "the write-ahead log could not be committed or synced",
             )))
+        } else if self.synced >= seq {
+            Some(Ok(()))
         } else {
             None
         }
@@ -135,6 +136,36 @@ impl GroupSync {
         st.committed
     }
 
+    /// The number the next commit will get (stable while the writer is held).
+    pub(super) fn next_seq(&self) -> u64 {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .committed
+            + 1
+    }
+
+    /// Numbers commits so far.
+    pub(super) fn committed_count(&self) -> u64 {
+        self.shared
+            .state
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .committed
+    }
+
+    /// Called with the writer still held when a COMMIT failed: the number is used
+    /// up and every waiter on it (and before it) gets an error.
+    pub(super) fn commit_failed(&self) -> u64 {
+        let mut st = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
+        st.committed += 1;
+        st.progress.failed = st.progress.failed.max(st.committed);
+        self.shared.done.notify_all();
+        self.shared.progress.send_replace(st.progress);
+        st.committed
+    }
+
     /// Blocks until commit `seq` is on disk (or its sync failed).
     pub(super) fn wait_durable(&self, seq: u64) -> std::io::Result<()> {
         let mut st = self.shared.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -184,7 +215,7 @@ fn sync_loop(shared: &Shared) {
         let res = fdatasync(&shared.wal, &mut file);
         st = shared.state.lock().unwrap_or_else(|e| e.into_inner());
         match res {
-            Ok(()) => st.progress.synced = target,
+            Ok(()) => st.progress.synced = st.progress.synced.max(target),
             Err(e) => {
                 tracing::error!("fdatasync of {}: {e}", shared.wal.display());
                 st.progress.failed = target;

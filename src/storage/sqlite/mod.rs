@@ -10,7 +10,9 @@ mod search;
 mod tags;
 
 use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -38,7 +40,9 @@ const INTERWIKI_DEFAULTS: &str = include_str!("../interwiki.tsv");
 
 pub struct SqliteStore {
     path: std::path::PathBuf,
-    writer: Mutex<Connection>,
+    writer: Mutex<Writer>,
+    /// Threads waiting for the writer.
+    waiting: AtomicUsize,
     readers: Mutex<Vec<Connection>>,
     sync: durable::GroupSync,
     _checkpointer: durable::Checkpointer,
@@ -93,7 +97,8 @@ impl SqliteStore {
         )?;
         Ok(SqliteStore {
             path: path.to_path_buf(),
-            writer: Mutex::new(conn),
+            writer: Mutex::new(Writer { conn, batch: None }),
+            waiting: AtomicUsize::new(0),
             readers: Mutex::new(Vec::new()),
             sync: durable::GroupSync::new(path)?,
             _checkpointer: durable::Checkpointer::start(path)?,
@@ -163,6 +168,18 @@ fn seed_interwiki(conn: &Connection) -> Result<()> {
 
 impl Store for SqliteStore {
     fn read(&self) -> Result<Box<dyn ReadTxn + '_>> {
+        // A request reads its own writes: if one of them waits in a batch that is
+        // still open, commit the batch first.
+        // (Not while this thread holds the writer: its batch is the open one, and
+        // a read transaction never saw an uncommitted write anyway.)
+        if let Some(t) = crate::storage::durability::pending() {
+            if !HOLDS_WRITER.with(|h| h.get()) && self.sync.committed_count() < t {
+                let mut w = self.writer.lock().map_err(poisoned)?;
+                if w.batch.as_ref().is_some_and(|b| b.seq == t && b.txns > 0) {
+                    self.end_batch(&mut w);
+                }
+            }
+        }
         let conn = self.reader()?;
         run(&conn, "BEGIN")?;
         Ok(Box::new(SqliteRead {
@@ -172,8 +189,23 @@ impl Store for SqliteStore {
     }
 
     fn write(&self) -> Result<Box<dyn WriteTxn + '_>> {
-        let guard = self.writer.lock().map_err(poisoned)?;
-        run(&guard, "BEGIN IMMEDIATE")?;
+        self.waiting.fetch_add(1, Ordering::SeqCst);
+        let guard = self.writer.lock();
+        self.waiting.fetch_sub(1, Ordering::SeqCst);
+        let mut guard = guard.map_err(poisoned)?;
+        if guard.batch.is_none() {
+            run(&guard, "BEGIN IMMEDIATE")?;
+            guard.batch = Some(Batch {
+                seq: self.sync.next_seq(),
+                txns: 0,
+                started: Instant::now(),
+            });
+        }
+        if let Err(e) = run(&guard, "SAVEPOINT w") {
+            self.end_batch(&mut guard);
+            return Err(e.into());
+        }
+        HOLDS_WRITER.with(|h| h.set(true));
         Ok(Box::new(SqliteWrite {
             conn: guard,
             store: self,
@@ -194,6 +226,76 @@ impl Store for SqliteStore {
         Box::pin(async move {
             wait.await
                 .context("syncing the write-ahead log after commit")
+        })
+    }
+}
+
+/// The writer connection and the batch of write transactions it has open.
+///
+/// Write transactions made inside an API request (a `durability::deferred`
+/// scope) are batched: each runs in a SAVEPOINT of one SQLite transaction, and
+/// while other writers are waiting, the last one leaves the transaction open for
+/// them instead of committing; the last of a burst (or the 64th, or one 2 ms
+/// after the batch began) commits it. One COMMIT then writes the pages of the
+/// whole batch to the WAL once, and one fsync makes it durable. Nobody learns of a
+/// batched write before that: the request awaits the batch's commit number (its
+/// ticket) before it answers, and a request that reads after its own write commits
+/// the batch first. Writes outside a scope commit at once.
+pub(crate) struct Writer {
+    conn: Connection,
+    batch: Option<Batch>,
+}
+
+impl std::ops::Deref for Writer {
+    type Target = Connection;
+    fn deref(&self) -> &Connection {
+        &self.conn
+    }
+}
+
+/// An open SQLite transaction holding the writes of one or more requests.
+struct Batch {
+    /// The commit number it will get.
+    seq: u64,
+    /// Write transactions released into it.
+    txns: usize,
+    started: Instant,
+}
+
+thread_local! {
+    /// This thread holds the writer (a write transaction is open on it).
+    static HOLDS_WRITER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+const BATCH_MAX_TXNS: usize = 64;
+const BATCH_MAX_AGE: Duration = Duration::from_millis(2);
+
+impl SqliteStore {
+    /// Whether the open batch may stay open for the writers waiting.
+    fn keep_open(&self, w: &Writer) -> bool {
+        crate::storage::durability::in_scope()
+            && self.waiting.load(Ordering::SeqCst) > 0
+            && w.batch
+                .as_ref()
+                .is_some_and(|b| b.txns < BATCH_MAX_TXNS && b.started.elapsed() < BATCH_MAX_AGE)
+    }
+
+    /// Commits the open batch (rolls it back when it holds nothing); returns its
+    /// commit number, or the error of a COMMIT that failed (every request in the
+    /// batch then gets an error).
+    fn end_batch(&self, w: &mut Writer) -> Option<Result<u64>> {
+        let batch = w.batch.take()?;
+        if batch.txns == 0 {
+            let _ = run(w, "ROLLBACK");
+            return None;
+        }
+        Some(match run(w, "COMMIT") {
+            Ok(()) => Ok(self.sync.committed()),
+            Err(e) => {
+                let _ = run(w, "ROLLBACK");
+                self.sync.commit_failed();
+                Err(anyhow::Error::from(e).context("committing the write transaction"))
+            }
         })
     }
 }
@@ -220,15 +322,33 @@ impl Drop for SqliteRead<'_> {
 
 /// The write transaction holds the writer connection until commit or drop.
 pub(crate) struct SqliteWrite<'a> {
-    conn: MutexGuard<'a, Connection>,
+    conn: MutexGuard<'a, Writer>,
     store: &'a SqliteStore,
     done: bool,
 }
 
 impl Drop for SqliteWrite<'_> {
     fn drop(&mut self) {
-        if !self.done {
-            let _ = run(&self.conn, "ROLLBACK");
+        HOLDS_WRITER.with(|h| h.set(false));
+        if self.done {
+            return;
+        }
+        // Undo this transaction only; the batch keeps the others.
+        let undone = run(&self.conn, "ROLLBACK TO w").and_then(|()| run(&self.conn, "RELEASE w"));
+        if undone.is_err() {
+            // The savepoint is gone (SQLite rolled the whole transaction back):
+            // the batch's earlier writes are lost too, and their requests must
+            // hear of it.
+            if let Some(b) = self.conn.batch.take() {
+                let _ = run(&self.conn, "ROLLBACK");
+                if b.txns > 0 {
+                    self.store.sync.commit_failed();
+                }
+            }
+            return;
+        }
+        if !self.store.keep_open(&self.conn) {
+            let _ = self.store.end_batch(&mut self.conn);
         }
     }
 }
@@ -787,10 +907,18 @@ impl WriteTxn for SqliteWrite<'_> {
     }
 
     fn commit(mut self: Box<Self>) -> Result<()> {
-        run(&self.conn, "COMMIT")?;
+        run(&self.conn, "RELEASE w")?;
         self.done = true;
-        let seq = self.store.sync.committed();
         let store = self.store;
+        let batch = self.conn.batch.as_mut().expect("a write runs in a batch");
+        batch.txns += 1;
+        let mut seq = batch.seq;
+        if !store.keep_open(&self.conn) {
+            seq = match store.end_batch(&mut self.conn) {
+                Some(r) => r?,
+                None => unreachable!("the batch holds this transaction"),
+            };
+        }
         // Release the writer first, so that the next transaction runs while this
         // one waits for the fsync it will share.
         drop(self);
@@ -807,6 +935,76 @@ impl WriteTxn for SqliteWrite<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn batched_writes_commit_together_and_a_rollback_undoes_only_its_own() {
+        use crate::storage::durability::deferred;
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.sqlite")).unwrap());
+        let before = store.sync.committed_count();
+        // A writes inside a request scope while B waits for the writer.
+        let mut a = store.write().unwrap();
+        a.create_user("Kept", "", "20260101000000").unwrap();
+        let s2 = store.clone();
+        let b = std::thread::spawn(move || {
+            deferred(|| {
+                let mut w = s2.write().unwrap();
+                w.create_user("Dropped", "", "20260101000000").unwrap();
+                // dropped: rolled back, and as the last writer it commits the batch
+            })
+        });
+        while store.waiting.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        let ((), ticket) = deferred(move || {
+            a.commit().unwrap();
+        });
+        let ticket = ticket.expect("a deferred commit leaves a ticket");
+        assert_eq!(ticket, before + 1);
+        let ((), none) = b.join().unwrap();
+        assert_eq!(none, None, "a rolled-back write leaves no ticket");
+        // The batch was committed once, by B, and is durable.
+        assert_eq!(store.sync.committed_count(), before + 1);
+        store.sync.wait_durable(ticket).unwrap();
+        let mut r = store.read().unwrap();
+        assert!(r.user_by_name("Kept").unwrap().is_some());
+        assert!(r.user_by_name("Dropped").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_request_reads_its_own_batched_write() {
+        use crate::storage::durability::deferred;
+        use std::sync::Arc;
+        let dir = tempfile::tempdir().unwrap();
+        let store = Arc::new(SqliteStore::open(&dir.path().join("t.sqlite")).unwrap());
+        let mut a = store.write().unwrap();
+        a.create_user("Mine", "", "20260101000000").unwrap();
+        let s2 = store.clone();
+        let gate = Arc::new(std::sync::Barrier::new(2));
+        let g2 = gate.clone();
+        let b = std::thread::spawn(move || {
+            deferred(|| {
+                let w = s2.write().unwrap();
+                // Hold the writer until A has committed into the open batch.
+                g2.wait();
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                w.commit().unwrap();
+            })
+        });
+        while store.waiting.load(Ordering::SeqCst) == 0 {
+            std::thread::yield_now();
+        }
+        deferred(|| {
+            a.commit().unwrap();
+            gate.wait();
+            // B holds the writer with the batch open; reading waits for the
+            // batch to be committed and then sees the write.
+            let mut r = store.read().unwrap();
+            assert!(r.user_by_name("Mine").unwrap().is_some());
+        });
+        b.join().unwrap();
+    }
 
     #[test]
     fn migrates_and_rolls_back_on_drop() {
