@@ -92,27 +92,22 @@ pub fn cpu_seconds(pid: &str) -> Option<f64> {
 /// CPU seconds used so far by every process whose command line contains `needle`
 /// (processes that ended in between are missed: best effort).
 pub fn cpu_sum_seconds(needle: &str) -> Option<f64> {
-    let pids = pids_matching(needle);
-    if pids.is_empty() {
-        return None;
-    }
-    Some(
-        pids.iter()
-            .filter_map(|p| cpu_seconds(&p.to_string()))
-            .sum(),
-    )
+    sum_matching(needle, |p| cpu_seconds(&p.to_string()))
 }
 
-pub fn rss_sum_kib(needle: &str) -> Option<u64> {
+/// `f` summed over the processes whose command line contains `needle` (None when
+/// there is none).
+fn sum_matching<T: std::iter::Sum<T>>(needle: &str, f: impl Fn(u32) -> Option<T>) -> Option<T> {
     let pids = pids_matching(needle);
     if pids.is_empty() {
         return None;
     }
-    Some(
-        pids.iter()
-            .filter_map(|p| proc_status_kib(*p, "VmRSS"))
-            .sum(),
-    )
+    Some(pids.into_iter().filter_map(f).sum())
+}
+
+/// RSS (KiB) summed over every process whose command line contains `needle`.
+pub fn rss_sum_kib(needle: &str) -> Option<u64> {
+    sum_matching(needle, |p| proc_status_kib(p, "VmRSS"))
 }
 
 /// Waits until `ep` answers a siteinfo query.

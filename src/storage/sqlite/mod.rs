@@ -176,7 +176,9 @@ impl Store for SqliteStore {
             if !HOLDS_WRITER.with(|h| h.get()) && self.sync.committed_count() < t {
                 let mut w = self.writer.lock().map_err(poisoned)?;
                 if w.batch.as_ref().is_some_and(|b| b.seq == t && b.txns > 0) {
-                    self.end_batch(&mut w);
+                    if let Some(Err(e)) = self.end_batch(&mut w) {
+                        return Err(e);
+                    }
                 }
             }
         }
@@ -910,13 +912,17 @@ impl WriteTxn for SqliteWrite<'_> {
         run(&self.conn, "RELEASE w")?;
         self.done = true;
         let store = self.store;
-        let batch = self.conn.batch.as_mut().expect("a write runs in a batch");
+        let Some(batch) = self.conn.batch.as_mut() else {
+            // `write()` always opens a batch and only the holder of the writer
+            // ends one; a missing batch means that invariant broke.
+            anyhow::bail!("write transaction committed outside a batch");
+        };
         batch.txns += 1;
         let mut seq = batch.seq;
         if !store.keep_open(&self.conn) {
             seq = match store.end_batch(&mut self.conn) {
                 Some(r) => r?,
-                None => unreachable!("the batch holds this transaction"),
+                None => anyhow::bail!("the batch of this write transaction was empty"),
             };
         }
         // Release the writer first, so that the next transaction runs while this
